@@ -1,0 +1,120 @@
+"""The contract every extractor shares, and the registry that finds them by name.
+
+An extractor reads one record's text (through a ``Context``) and fills the fields of the
+``LetterRecord`` it declares in ``assigns``. Adding an extractor is one new module with a
+function decorated by ``@extractor(...)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..model import LetterRecord
+
+# Characters that end a sentence, for provenance and for keeping patterns inside one.
+SENTENCE_END = "。！？；!?;\n"
+
+
+@dataclass
+class Context:
+    """One record under extraction: the file's text, the record's span, shared findings."""
+
+    text: str  # the whole file's text, as decoded (spans index into it)
+    norm: str  # same length, full-width folded, for matching
+    start: int  # this record's span in ``text``
+    end: int
+    record: LetterRecord
+    # Spans already claimed by a more specific entity (document titles, fund names),
+    # so a weaker pattern does not match inside them.
+    claimed: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        """The record's normalised text (offsets relative to ``start``)."""
+        return self.norm[self.start : self.end]
+
+    def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        """Matches of ``pattern`` in the record (use ``abs_span`` for file offsets)."""
+        return list(pattern.finditer(self.norm, self.start, self.end))
+
+    def claim(self, start: int, end: int) -> None:
+        self.claimed.append((start, end))
+
+    def is_claimed(self, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in self.claimed)
+
+    def overlaps_claimed(self, start: int, end: int) -> bool:
+        return any(start < e and s < end for s, e in self.claimed)
+
+    @cached_property
+    def lines(self) -> list[tuple[int, int]]:
+        """(start, end) of each non-blank line of the record, in file offsets."""
+        out = []
+        pos = self.start
+        for line in self.norm[self.start : self.end].split("\n"):
+            stripped = line.strip()
+            if stripped:
+                lead = len(line) - len(line.lstrip())
+                out.append((pos + lead, pos + lead + len(stripped)))
+            pos += len(line) + 1
+        return out
+
+    def line_text(self, span: tuple[int, int]) -> str:
+        return self.norm[span[0] : span[1]]
+
+    def original(self, start: int, end: int) -> str:
+        """The text as written (not normalised) — what mentions record."""
+        return self.text[start:end]
+
+
+ExtractFn = Callable[[Context], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Extractor:
+    name: str
+    assigns: tuple[str, ...]  # LetterRecord fields it fills
+    run: ExtractFn
+    order: int
+
+
+_REGISTRY: dict[str, Extractor] = {}
+
+
+def extractor(name: str, assigns: tuple[str, ...], order: int) -> Callable[[ExtractFn], ExtractFn]:
+    """Register an extractor function under ``name``; ``order`` sets when it runs."""
+
+    def register(fn: ExtractFn) -> ExtractFn:
+        _REGISTRY[name] = Extractor(name, assigns, fn, order)
+        return fn
+
+    return register
+
+
+def registered() -> list[Extractor]:
+    """All registered extractors in run order."""
+    return sorted(_REGISTRY.values(), key=lambda e: e.order)
+
+
+def get_extractor(name: str) -> Extractor:
+    """Return the extractor called ``name``; KeyError lists the known names."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise KeyError(f"unknown extractor {name!r}; known: {known}") from None
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]``, bounded by 。！？； and line breaks."""
+    left = max(text.rfind(ch, 0, start) for ch in SENTENCE_END) + 1
+    rights = [i for i in (text.find(ch, end) for ch in SENTENCE_END) if i != -1]
+    right = min(rights) + 1 if rights else len(text)
+    while left < start and text[left].isspace():
+        left += 1
+    while right > end and text[right - 1].isspace():
+        right -= 1
+    return left, right

@@ -1,0 +1,226 @@
+"""Agencies and organizations named in the text, each with every surface form and span.
+
+Agencies are recognised by shape — a place or level word (深圳市, 市, 自治区, 县 …), a
+body, and a suffix of government (局, 厅, 委员会, 政府, 办公室, 领导小组 …) — and by the
+gazetteer's list of known names. Canonical names are decided later, in ``resolve``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Agency, Mention, Organization
+from .base import Context, extractor
+
+_LEVEL = ("自治区", "自治州", "全国", "国家", "中央", "省", "市", "区", "县", "镇", "乡", "州", "盟", "旗")
+# Suffixes that end an agency name, longest first so 人民政府办公厅 beats 政府.
+_SUFFIXES = sorted(
+    {
+        "人民政府办公厅", "人民政府办公室", "政府办公厅", "政府办公室", "政府督查室", "人民政府", "政府",
+        "党委", "委员会", "办公厅", "办公室", "领导小组办公室", "领导小组", "联席会议", "指挥部办公室",
+        "指挥部", "总局", "局", "厅", "部", "委", "署", "政协", "人大常委会", "人大", "提案委", "处",
+        "党中央", "国务院", "财政", "法院", "检察院", "管委会", "工作委员会", "督查室", "部门",
+    },
+    key=len,
+    reverse=True,
+)  # fmt: skip
+_SUFFIX_RE = re.compile("|".join(map(re.escape, _SUFFIXES)))
+_INNER_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们用作给至到有以，。、；：！？“”《》\"'")
+_VERBS = ("协调", "督促", "会同", "联合", "报送", "上报", "提交", "交由", "组织", "指导", "支持", "配合",
+          "委托", "报请", "经", "由", "请", "按照", "根据", "落实", "牵头", "批复", "同意", "印发", "转来",
+          "发布", "审议", "报", "向", "你", "您")  # fmt: skip
+_BARE_TYPES = ("财政厅", "科技厅", "国资委", "发改委", "工信厅", "交通局", "路政局", "教育厅", "教育局",
+               "公安厅", "公安局", "民政厅", "民政局", "商务厅", "商务局", "卫健委", "住建局", "住建厅",
+               "交通运输局", "交通运输厅", "工业和信息化局", "工业和信息化厅", "财政局", "科技局",
+               "人社局", "人社厅", "自然资源局", "生态环境局", "水利局", "水务局", "农业农村局",
+               "市场监管局", "应急管理局", "审计局", "统计局", "税务局", "文旅局", "发改局",
+               "国务院", "党中央", "财政部", "教育部", "工信部", "科技部", "商务部", "交通运输部",
+               "人社部", "民政部", "公安部", "司法部", "自然资源部", "生态环境部", "住建部", "水利部",
+               "农业农村部", "文化和旅游部", "卫健委", "国家卫健委", "审计署", "国家发改委", "外交部",
+               "国防部", "退役军人事务部", "应急管理部", "人民银行", "中国人民银行", "银保监会",
+               "证监会", "国家税务总局", "市场监管总局", "海关总署")  # fmt: skip
+_BARE_RE = re.compile("|".join(map(re.escape, sorted(set(_BARE_TYPES), key=len, reverse=True))))
+_NOT_AGENCY_TAIL = ("投资", "引导基金", "基金", "平台", "公司", "集团", "银行", "大学", "学院")
+_NOT_AGENCY = {"市委市政府", "党中央国务院", "省委省政府", "市政府市委", "财政", "中央", "国家", "全市",
+               "全省", "全区", "全县", "政府", "人大", "政协", "部", "局", "厅", "委", "处", "中心"}  # fmt: skip
+_OPENERS = ("自治区", "自治州", "全国", "国家", "国务院", "中央", "中共", "党中央", "省", "市", "区", "县", "镇", "乡")
+_PROVINCE_SHORT = ("北京", "天津", "上海", "重庆", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "江苏",
+                   "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南",
+                   "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆")  # fmt: skip
+_JOINED = re.compile(r"(市委|省委|区委|县委|自治区党委|党中央)(市政府|省政府|区政府|县政府|自治区人民政府|自治区政府|国务院)")
+
+ORG_SUFFIX = re.compile(
+    r"(股份有限公司|有限责任公司|有限公司|集团|银行(?:[\u4e00-\u9fff]{2,4}分行)?|分行|支行|小贷公司|小额贷款公司|"
+    r"担保公司|保险社|保险公司|证券|大学|学院|中学|小学|研究院|研究所|协会|商会|联合会|工商联|"
+    r"孵化器|创投网|总队|联盟|合作平台|共享平台|服务平台|管理平台|APP|小程序)"
+)
+_ORG_STOP = _INNER_STOP | set("0123456789年月日个家项为以和")
+_GENERIC_ORG_WORDS = ("科技", "商业", "辖内", "各大", "大", "国有", "金融", "融资", "担保", "小额贷款", "国家级",
+                      "市级", "区级", "省级", "专业", "相关", "多家", "本地", "生物", "级", "一批", "重点",
+                      "高等", "民营", "股份制", "地方", "农村", "城市", "设立", "鼓励", "扩大", "推动",
+                      "进一步", "引导", "支持", "开展", "建立", "通过", "组织", "所有", "上市", "中小")  # fmt: skip
+_ORG_VERBS = ("设立", "鼓励", "扩大", "推动", "引导", "支持", "开展", "建立", "通过", "组织", "成立", "联合",
+              "依托", "发挥", "推进", "加强", "积极", "指导", "督促", "协调", "要求", "围绕", "培育", "打造")  # fmt: skip
+
+
+@extractor("agencies", assigns=("agencies",), order=40)
+def extract_agencies(ctx: Context) -> None:
+    """Public bodies by shape and by known bare names; joined forms (市委市政府) split."""
+    found: list[tuple[int, int]] = []
+    for m in ctx.finditer(_SUFFIX_RE):
+        start = _agency_start(ctx, m.start())
+        if start is not None and m.end() - start >= 2:
+            found.append((start, m.end()))
+    for m in ctx.finditer(_BARE_RE):
+        found.append((m.start(), m.end()))
+    kept = _drop_nested(sorted(set(found)))
+    agencies: dict[str, Agency] = {}
+    for start, end in kept:
+        text = ctx.original(start, end)
+        if _rejected(ctx, start, end, text):
+            continue
+        agency = agencies.setdefault(text, Agency(name=text, jurisdiction=None))
+        agency.mentions.append(Mention(text, start, end))
+    ctx.record.agencies.extend(agencies.values())
+    split_joined(ctx)
+
+
+def _agency_start(ctx: Context, suffix_start: int) -> int | None:
+    """Where the agency ending at this suffix begins: the leftmost level or place word.
+
+    Walk back over name characters (stopping at punctuation, particles and verbs), then
+    take the leftmost position that opens with 市/省/自治区/… or a place name.
+    """
+    norm = ctx.norm
+    run = suffix_start
+    depth = 0
+    while run > ctx.start and suffix_start - run < 30:
+        ch = norm[run - 1]
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            if depth == 0:
+                break
+            depth -= 1
+        elif ch in _INNER_STOP or not "\u4e00" <= ch <= "\u9fff":
+            break
+        elif depth == 0 and _after_verb(norm, run):
+            break
+        run -= 1
+    for p in range(run, suffix_start + 1):
+        if _opens_agency(norm, p):
+            return p
+    return None
+
+
+def _opens_agency(norm: str, p: int) -> bool:
+    if norm.startswith(_OPENERS, p):
+        return not norm.startswith(("市场", "市民", "市级", "区域", "区位", "县城", "省道", "国家级", "全国性"), p) or norm.startswith(("市场监", "市民营"), p)
+    return _is_name_start(norm, p)
+
+
+def _is_name_start(norm: str, i: int) -> bool:
+    """A place name (2–4 chars) followed by a level word: 深圳市, 南票区, 台集屯镇."""
+    for n in (2, 3, 4):
+        if norm.startswith(_LEVEL, i + n) and all("\u4e00" <= c <= "\u9fff" for c in norm[i : i + n]):
+            return True
+    return norm.startswith(_PROVINCE_SHORT, i)
+
+
+def _after_verb(norm: str, i: int) -> bool:
+    return any(norm.startswith(v, i - len(v)) for v in _VERBS)
+
+
+def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Keep the longest of overlapping spans (leftmost on ties)."""
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    kept: list[tuple[int, int]] = []
+    for s, e in spans:
+        if kept and s < kept[-1][1]:
+            continue
+        kept.append((s, e))
+    return kept
+
+
+_FALSE_ENDINGS = ("布局", "格局", "大局", "全局", "结局", "开局", "僵局", "内部", "全部", "外部", "局部",
+                  "干部", "西部", "东部", "中部", "南部", "北部", "总部", "头部", "底部", "大厅", "展厅",
+                  "餐厅", "之处", "好处", "难处", "用处", "到处")  # fmt: skip
+
+
+def _rejected(ctx: Context, start: int, end: int, text: str) -> bool:
+    if text in _NOT_AGENCY or ctx.overlaps_claimed(start, end) or text.endswith(_FALSE_ENDINGS):
+        return True
+    if text.endswith("处") and not re.search(r"[局厅委办].{1,6}处$", text):
+        return True
+    tail = ctx.norm[end : end + 4]
+    return tail.startswith(_NOT_AGENCY_TAIL) or bool(re.match(r"(届|次会议)", ctx.norm[end : end + 3]))
+
+
+def split_joined(ctx: Context) -> None:
+    """市委市政府 → 市委, 市政府 (as two mentions)."""
+    out: dict[str, Agency] = {a.name: a for a in ctx.record.agencies}
+    for agency in list(ctx.record.agencies):
+        m = _JOINED.fullmatch(agency.name)
+        if not m:
+            continue
+        del out[agency.name]
+        for mention in agency.mentions:
+            for g in (1, 2):
+                s, e = mention.start + m.start(g), mention.start + m.end(g)
+                part = out.setdefault(m.group(g), Agency(name=m.group(g), jurisdiction=None))
+                part.mentions.append(Mention(ctx.original(s, e), s, e))
+    ctx.record.agencies[:] = sorted(out.values(), key=lambda a: a.mentions[0].start)
+
+
+@extractor("organizations", assigns=("organizations",), order=38)
+def extract_organizations(ctx: Context) -> None:
+    """Companies, banks, schools, associations and platforms (not government bodies)."""
+    orgs: dict[str, Organization] = {}
+    for m in ctx.finditer(ORG_SUFFIX):
+        if ctx.overlaps_claimed(m.start(), m.end()):
+            continue
+        start = _quoted_name_start(ctx, m.start()) or _walk_org(ctx, m.start())
+        if m.start() - start < 2 and m.group(1) not in ("工商联",):
+            continue
+        name = ctx.original(start, m.end())
+        if _generic_org(ctx.norm[start : m.end()], m.group(1)):
+            continue
+        org = orgs.setdefault(name, Organization(name=name))
+        org.mentions.append(Mention(name, start, m.end()))
+    for m in ctx.finditer(re.compile(r"“([^“”\n]{2,30})”\s*(?:平台|APP|小程序)")):
+        name = ctx.original(m.start(1), m.end(1))
+        org = orgs.setdefault(name, Organization(name=name))
+        org.mentions.append(Mention(name, m.start(1), m.end(1)))
+    ctx.record.organizations.extend(orgs.values())
+    for org in ctx.record.organizations:
+        for mention in org.mentions:
+            ctx.claim(mention.start, mention.end)
+
+
+def _quoted_name_start(ctx: Context, pos: int) -> int | None:
+    return None
+
+
+def _walk_org(ctx: Context, pos: int) -> int:
+    start = pos
+    while start > ctx.start and pos - start < 20:
+        ch = ctx.norm[start - 1]
+        if ch in _ORG_STOP or not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha()):
+            break
+        if any(ctx.norm.startswith(v, start - len(v)) for v in _ORG_VERBS):
+            break
+        start -= 1
+    return start
+
+
+def _generic_org(name: str, suffix: str) -> bool:
+    """True for category words (商业银行, 科技支行) rather than the name of one body."""
+    rest = name[: len(name) - len(suffix)]
+    changed = True
+    while rest and changed:
+        changed = False
+        for word in _GENERIC_ORG_WORDS:
+            if rest.startswith(word):
+                rest = rest[len(word) :]
+                changed = True
+    return not rest

@@ -1,0 +1,355 @@
+"""Header and footer of a reply letter: which proposal, which meeting, who wrote, when.
+
+The header is everything before the first body paragraph (title lines, 文号, the
+salutation); the footer is the signature block, date, 公开方式 and 抄送 lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import AgencyRef, Mention, Session
+from .base import Context, extractor
+from .numerals import DATE_RE, cn_to_int, parse_date
+
+_NUM = r"[0-9一二三四五六七八九十〇零]{1,4}"
+# The term/meeting core of a session: 七届一次会议, 第十八届人民代表大会第四次会议, 十三届人大一次会议.
+SESSION_CORE = re.compile(
+    rf"(政协|人大|人民代表大会)?\s*(第?\s*({_NUM})\s*届)\s*(全国人大|全国委员会|人大常委会|人大|人民代表大会|政协|委员会)?"
+    rf"\s*(第?\s*({_NUM})\s*次(?:全体)?\s*会议)"
+)
+# Characters that cannot belong to the place name in front of a session.
+_SESSION_STOP = set("于对在的转您你据向经将按及与为是由把了上")
+
+# A proposal number: 第20210208号, 第0123号, 第2021-15号, 第A123号, 温36号.
+NUMBER_RE = re.compile(
+    r"第\s*([A-Za-z]?\s*[0-9][0-9A-Za-z\-－]*|[0-9]{4}[-－][0-9]+)\s*号"
+    r"|(?<![\u4e00-\u9fff0-9])([\u4e00-\u9fff][0-9]{1,6})\s*号(?=\s*(?:提案|建议|议案|《|“|\"))"
+)
+_NUMBER_CONTEXT = re.compile(r"(提案|建议|议案|意见|会议|代表|委员)")
+
+SALUTATION = re.compile(r"^(?:尊敬的)?\s*([^:：。，,；;]{2,40}?)\s*[:：]\s*$")
+_PERSON_SUFFIX = re.compile(r"(委员|代表|同志|先生|女士|主席)$")
+_BODY_SUFFIX = ("委", "会", "团", "联", "组", "局", "厅", "室", "办", "部", "党派", "界别", "小组", "支部")
+
+AGENCY_LINE = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,40}(局|厅|委员会|委|部|办公厅|办公室|政府|中心|院|署|处|办|会|公司|所|站|队)$"
+)
+DISCLOSURE = re.compile(r"(?:公开方式|公开类型|公开属性|信息公开)\s*[:：]\s*([\u4e00-\u9fff]{2,8})|[(（]\s*(主动公开|依申请公开|不予公开|不公开)\s*[)）]?")
+CC_RE = re.compile(r"^\s*抄\s*送\s*[:：]\s*(.+?)\s*$", re.M)
+SELF_NUMBER = re.compile(
+    r"([\u4e00-\u9fff]{2,10}\s*[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]?\s*\d*\s*号?)"
+)
+TITLE_QUOTED = re.compile(r"[《“\"]([^《》“”\"\n]{4,150})[》”\"]")
+TITLE_UNQUOTED = re.compile(r"提出?的\s*(关于[^。\n]{4,120}?(?:建议|提案|议案))\s*(?:已)?\s*收悉")
+TITLE_FIELD = re.compile(r"^\s*(?:题\s*目|标\s*题|案\s*由|建议题目|提案题目)\s*[:：]\s*(.*)$", re.M)
+LEAD_FIELD = re.compile(r"(?:^|\s)主办单位\s*[:：]\s*([^\s:：;；]+)", re.M)
+CO_FIELD = re.compile(r"(?:会办|协办|分办)单位\s*[:：]\s*([^\n]+)")
+CO_INLINE = re.compile(r"会办单位([^。；\n]{2,120}?)(?:的)?意见")
+_SPLIT_NAMES = re.compile(r"\s*[、,，;；]\s*|\s+和\s*|(?<=[局厅委室办部府])和|(?<=[局厅委室办部府])及")
+
+
+@extractor("header", assigns=("proposal", "reply"), order=10)
+def extract_header(ctx: Context) -> None:
+    """Fill proposal number/session/title/proposers and reply agency/date/cc/disclosure."""
+    head_end = _header_end(ctx)
+    _extract_session(ctx, head_end)
+    _extract_number(ctx, head_end)
+    _extract_title(ctx, head_end)
+    _extract_proposers(ctx, head_end)
+    _extract_handling_units(ctx)
+    _extract_footer(ctx)
+    _extract_self_number(ctx, head_end)
+
+
+def _header_end(ctx: Context) -> int:
+    """End of the header: the end of the first body paragraph after the salutation."""
+    lines = ctx.lines
+    for i, span in enumerate(lines[:15]):
+        if SALUTATION.match(ctx.line_text(span)):
+            nxt = lines[i + 1] if i + 1 < len(lines) else span
+            return nxt[1]
+    return lines[min(3, len(lines) - 1)][1] if lines else ctx.end
+
+
+def _extract_session(ctx: Context, head_end: int) -> None:
+    for m in SESSION_CORE.finditer(ctx.norm, ctx.start, min(ctx.end, head_end + 400)):
+        body_type = m.group(1) or m.group(4)
+        if not body_type:
+            continue
+        start = _session_prefix_start(ctx, m.start())
+        prefix = ctx.norm[start : m.start()]
+        text = re.sub(r"\s+", "", ctx.norm[start : m.end()])
+        body = prefix + _body_name(body_type)
+        ctx.record.proposal.session = Session(
+            text=re.sub(r"\s+", "", ctx.text[start : m.end()]),
+            body=body,
+            term=cn_to_int(m.group(3)),
+            meeting=cn_to_int(m.group(6)),
+            start=start,
+            end=m.end(),
+        )
+        del text
+        return
+
+
+def _body_name(body_type: str) -> str:
+    if "政协" in body_type or body_type == "全国委员会":
+        return "政协"
+    return "人大"
+
+
+def _session_prefix_start(ctx: Context, core_start: int) -> int:
+    """Walk back from the session core over the place name (市, 自治区, 池州市贵池区 …)."""
+    pos = core_start
+    limit = max(ctx.start, core_start - 12)
+    while pos > limit:
+        ch = ctx.norm[pos - 1]
+        if not ("\u4e00" <= ch <= "\u9fff") or ch in _SESSION_STOP:
+            break
+        if ch == "来" and ctx.norm[pos - 2 : pos - 1] == "转":
+            break
+        pos -= 1
+    # Drop a leading 关于 / 对 left in by a stop-less run (e.g. 关于对 … handled by stops).
+    while ctx.norm.startswith(("关于",), pos):
+        pos += 2
+    return pos
+
+
+def _number_candidates(ctx: Context, stop: int) -> list[tuple[str, int, int]]:
+    out = []
+    for m in NUMBER_RE.finditer(ctx.norm, ctx.start, stop):
+        group = 1 if m.group(1) else 2
+        value = re.sub(r"\s+", "", m.group(group)).replace("－", "-")
+        around = ctx.norm[max(ctx.start, m.start() - 30) : m.end() + 12]
+        if not _NUMBER_CONTEXT.search(around):
+            continue
+        if re.match(r"(19|20)\d{2}$", value) and "〔" in around:
+            continue
+        out.append((value, m.start(group), m.end(group)))
+    return out
+
+
+def _extract_number(ctx: Context, head_end: int) -> None:
+    cands = _number_candidates(ctx, min(ctx.end, head_end + 200))
+    if not cands:
+        return
+    p = ctx.record.proposal
+    value, s, e = cands[0]
+    p.number = value
+    p.number_mention = Mention(ctx.original(s, e), s, e)
+    for other, s2, e2 in cands[1:]:
+        if other != value and not any(v.text == other for v in p.number_variants):
+            p.number_variants.append(Mention(ctx.original(s2, e2), s2, e2))
+            ctx.record.warn(
+                "number-mismatch",
+                f"the proposal number is written {other} here but {value} in the header",
+                s2,
+                e2,
+            )
+
+
+def _extract_title(ctx: Context, head_end: int) -> None:
+    p = ctx.record.proposal
+    m = TITLE_FIELD.search(ctx.norm, ctx.start, ctx.end)
+    if m and m.group(1).strip():
+        s = m.start(1)
+        value = m.group(1).strip()
+        _set_title(ctx, value, s + (len(m.group(1)) - len(m.group(1).lstrip())))
+        return
+    limit = min(ctx.end, head_end + 300)
+    for m in TITLE_QUOTED.finditer(ctx.norm, ctx.start, limit):
+        inner = m.group(1)
+        if re.search(r"(建议|提案|议案|意见|的函)$", inner) or _near_number_or_receipt(ctx, m):
+            _set_title(ctx, inner, m.start(1))
+            return
+    m = TITLE_UNQUOTED.search(ctx.norm, ctx.start, limit)
+    if m:
+        _set_title(ctx, m.group(1), m.start(1))
+        return
+    # 对…第30号代表建议的答复(关于优化公交布局…的建议)
+    m = re.search(r"[(（](关于[^()（）\n]{4,120}(?:建议|提案|议案))[)）]", ctx.norm[ctx.start : limit])
+    if m:
+        _set_title(ctx, m.group(1), ctx.start + m.start(1))
+
+
+def _near_number_or_receipt(ctx: Context, m: re.Match[str]) -> bool:
+    before = ctx.norm[max(ctx.start, m.start() - 25) : m.start()]
+    after = ctx.norm[m.end() : m.end() + 25]
+    return bool(re.search(r"(号|提出的|提的|提案|建议)\s*$", before)) or "收悉" in after
+
+
+def _set_title(ctx: Context, value: str, start: int) -> None:
+    value = value.strip()
+    end = start + len(value)
+    ctx.record.proposal.title = ctx.original(start, end)
+    ctx.record.proposal.title_mention = Mention(ctx.original(start, end), start, end)
+
+
+def _extract_proposers(ctx: Context, head_end: int) -> None:
+    p = ctx.record.proposal
+    for span in ctx.lines[:15]:
+        m = SALUTATION.match(ctx.line_text(span))
+        if not m or span[0] >= head_end + 1:
+            continue
+        who = m.group(1)
+        if re.search(r"\s", who.strip()) and len(re.sub(r"\s", "", who)) <= 4:
+            continue
+        if re.search(r"(题目|标题|单位|时间|日期|类别|电话|地址|内容|建议人|领衔|姓名|代表团:)", who):
+            continue
+        offset = span[0] + ctx.line_text(span).index(who)
+        _add_proposers(ctx, who, offset)
+        return
+    # Forms: 提出人 / 领衔代表 / 代表姓名 fields
+    m = re.search(
+        r"(?:提\s*出\s*人|提案人|领衔代表|代表姓名|建议人)\s*[:：|]?\s*\|?\s*\n?\s*([\u4e00-\u9fffA-Za-z、,， ]{2,40}?)\s*(?:\||\n|$)",
+        ctx.norm[ctx.start : ctx.end],
+    )
+    if m and m.group(1).strip():
+        _add_proposers(ctx, m.group(1).strip(), ctx.start + m.start(1))
+
+
+def _add_proposers(ctx: Context, who: str, offset: int) -> None:
+    p = ctx.record.proposal
+    who_clean = re.sub(r"^尊敬的", "", who)
+    offset += len(who) - len(who_clean)
+    person_suffix = _PERSON_SUFFIX.search(who_clean)
+    core = who_clean[: person_suffix.start()] if person_suffix else who_clean
+    is_body = not person_suffix and core.endswith(_BODY_SUFFIX) or core.endswith("代表团")
+    names = [core] if is_body else [n for n in re.split(r"[、,，\s]+", core) if n]
+    pos = offset
+    for name in names:
+        idx = ctx.norm.find(name, pos)
+        if idx < 0:
+            continue
+        p.proposers.append(Mention(ctx.original(idx, idx + len(name)), idx, idx + len(name)))
+        pos = idx + len(name)
+    p.proposer_kind = "body" if is_body else "person"
+
+
+def _extract_handling_units(ctx: Context) -> None:
+    p = ctx.record.proposal
+    m = LEAD_FIELD.search(ctx.norm, ctx.start, ctx.end)
+    if m:
+        value = m.group(1)
+        if re.fullmatch(r"(会办|协办|交办日期|交办|单位)", value):
+            # a table header row: the value is the first cell of the next line
+            nl = ctx.norm.find("\n", m.end())
+            nxt = re.match(r"\s*([^\s;；|]+)", ctx.norm[nl + 1 : ctx.end]) if nl >= 0 else None
+            if nxt:
+                s = nl + 1 + nxt.start(1)
+                p.lead_agency = _ref(ctx, s, s + len(nxt.group(1)))
+        elif value not in ("A",):
+            p.lead_agency = _ref(ctx, m.start(1), m.end(1))
+    m = CO_FIELD.search(ctx.norm, ctx.start, ctx.end)
+    if m is None:
+        m = CO_INLINE.search(ctx.norm, ctx.start, ctx.end)
+    if m:
+        p.co_agencies.extend(_split_refs(ctx, m.start(1), m.end(1)))
+
+
+def _split_refs(ctx: Context, start: int, end: int) -> list[AgencyRef]:
+    refs = []
+    pos = start
+    for part in _SPLIT_NAMES.split(ctx.norm[start:end]):
+        idx = ctx.norm.find(part, pos, end) if part else -1
+        if idx < 0:
+            continue
+        pos = idx + len(part)
+        name = part.strip(" 。.")
+        if len(name) >= 2 and not re.search(r"[:：]", name):
+            refs.append(_ref(ctx, idx, idx + len(name)))
+    return refs
+
+
+def _ref(ctx: Context, start: int, end: int) -> AgencyRef:
+    text = ctx.original(start, end)
+    return AgencyRef(name=text, text=text, start=start, end=end)
+
+
+def _extract_footer(ctx: Context) -> None:
+    r = ctx.record.reply
+    tail_lines = ctx.lines[-14:]
+    date_idx = None
+    for i in range(len(tail_lines) - 1, -1, -1):
+        span = tail_lines[i]
+        line = ctx.line_text(span)
+        if r.date is None:
+            iso, s, e = _line_date(line)
+            if iso and len(line) <= 40 or (iso and AGENCY_LINE.match(line[: s].strip())):
+                r.date = iso
+                r.date_mention = Mention(ctx.original(span[0] + s, span[0] + e), span[0] + s, span[0] + e)
+                date_idx = i
+                head = line[:s].strip()
+                if head and AGENCY_LINE.match(head):  # signatory and date on one line
+                    off = span[0] + line.index(head)
+                    r.agency = _ref(ctx, off, off + len(head))
+    if date_idx is not None and r.agency is None:
+        for span in reversed(tail_lines[max(0, date_idx - 3) : date_idx]):
+            line = ctx.line_text(span)
+            if AGENCY_LINE.match(line) and not line.startswith(("抄送", "联系")):
+                r.agency = _ref(ctx, span[0], span[1])
+                break
+    if r.date is None and ctx.record.kind == "proposal":
+        m = re.search(r"(?:办复|答复)", ctx.body)
+        if m:
+            dm = DATE_RE.search(ctx.norm, max(ctx.start, ctx.start + m.start() - 20), ctx.start + m.end())
+            if dm:
+                r.date = parse_date(dm)
+                r.date_mention = Mention(ctx.original(dm.start(), dm.end()), dm.start(), dm.end())
+    if r.date is None:
+        m = re.search(r"答复(?:时间|日期)\s*[:：]\s*", ctx.body)
+        if m:
+            dm = DATE_RE.match(ctx.norm, ctx.start + m.end())
+            if dm:
+                r.date = parse_date(dm)
+                r.date_mention = Mention(ctx.original(dm.start(), dm.end()), dm.start(), dm.end())
+    m = DISCLOSURE.search(ctx.norm, ctx.start, ctx.end)
+    if m:
+        g = 1 if m.group(1) else 2
+        r.disclosure = m.group(g)
+        r.disclosure_mention = Mention(ctx.original(m.start(g), m.end(g)), m.start(g), m.end(g))
+    m = CC_RE.search(ctx.norm, ctx.start, ctx.end)
+    if m:
+        r.cc.extend(_split_refs(ctx, m.start(1), m.end(1)))
+
+
+_GARBLED_DATE = re.compile(r"^((?:19|20)\d{2})\s*(\d{1,2})\s*(\d{1,2})$|^((?:19|20)\d{2})\s*(\d{3,4})$")
+
+
+def _line_date(line: str) -> tuple[str | None, int, int]:
+    """A date on a footer line, also when 年月日 were lost (2019615, 2025 915)."""
+    m = None
+    for m in DATE_RE.finditer(line):
+        pass
+    if m:
+        return parse_date(m), m.start(), m.end()
+    compact = line.strip()
+    if re.fullmatch(r"(19|20)\d{2}\s*\d{2,4}", compact):
+        digits = re.sub(r"\s", "", compact)
+        year, rest = digits[:4], digits[4:]
+        options = []
+        for cut in range(1, len(rest)):
+            month, day = int(rest[:cut]), int(rest[cut:])
+            if 1 <= month <= 12 and 1 <= day <= 31 and len(rest[cut:]) <= 2 and rest[cut] != "0" or (
+                1 <= month <= 12 and rest[cut:].startswith("0") and len(rest[cut:]) == 2 and 1 <= day <= 9
+            ):
+                options.append(f"{year}-{month:02d}-{day:02d}")
+        if len(options) == 1:
+            start = line.index(compact)
+            return options[0], start, start + len(compact)
+    return None, 0, 0
+
+
+def _extract_self_number(ctx: Context, head_end: int) -> None:
+    """The letter's own 文号 in its header (浙交建〔2018〕101号), not a cited document."""
+    header = ctx.norm[ctx.start : head_end]
+    for m in SELF_NUMBER.finditer(header):
+        value = m.group(1)
+        if "〔" in value or re.search(r"[〔\[［【]", value):
+            code = re.match(r"[\u4e00-\u9fff]+", value)
+            if code and not re.search(r"(会议|届|关于|号提案|号建议)", code.group(0)):
+                s = ctx.start + m.start(1)
+                ctx.record.reply.self_document_number = ctx.original(s, s + len(value)).strip()
+                ctx.claim(s, s + len(value))
+                return

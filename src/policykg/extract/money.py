@@ -1,0 +1,118 @@
+"""Money: every amount (50亿元, 1,234.5万元, 三千万元) and the named funds it belongs to.
+
+Amounts become exact decimals in CNY. A fund is a named pool, fund, special fund or
+subsidy (资金池, 基金, 专项资金 …); its amount is the one written right next to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Amount, Fund, Mention
+from .base import Context, extractor
+from .numerals import AMOUNT_RE, CN_DIGIT_CHARS, amount_to_cny
+
+FUND_SUFFIX = re.compile(
+    r"(资金池|引导基金|投资基金|创投基金|产业基金|发展基金|基金|专项资金|引导资金|补偿资金|担保资金|配套资金|"
+    r"涉农资金|奖补资金|贴息资金|扶持资金|补助资金|奖励资金|发展资金|风险资金|周转资金)"
+)
+_NAME_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们和用作了给至到有")
+_STOP_WORDS = ("设立", "出资", "安排", "拨付", "划拨", "用于", "设置", "成立", "发起", "参与", "利用",
+               "争取", "整合", "统筹", "新增", "联合", "通过", "落实", "下达", "支持", "使用", "开放",
+               "提升", "强化", "加强", "申请", "获得", "投入", "募集", "清理", "缩减", "增强", "参投",
+               "引导", "扶持", "设置", "拓宽", "完善", "规范", "管理", "加大", "运用", "探索")  # fmt: skip
+_NOT_AFTER = set("管公会募份规使运申额支")  # 基金管理/基金公司/基金会: not the end of a fund name
+_GENERIC = {"基金", "资金", "子基金", "政府基金", "母基金", "该基金", "资金池", "各类基金"}
+
+
+@extractor("amounts", assigns=("amounts",), order=30)
+def extract_amounts(ctx: Context) -> None:
+    """Every monetary amount, in order, with its exact CNY value."""
+    for m in ctx.finditer(AMOUNT_RE):
+        number, unit = m.group(1), m.group(3)
+        if number[0] not in CN_DIGIT_CHARS + "十0123456789" or _is_rate(ctx, m):
+            continue
+        value = amount_to_cny(number, unit)
+        if value is None or value == 0:
+            continue
+        ctx.record.amounts.append(Amount(ctx.original(m.start(), m.end()), value, m.start(), m.end()))
+
+
+def _is_rate(ctx: Context, m: re.Match[str]) -> bool:
+    """Skip 元/吨-style unit prices? They are still amounts; only skip 元素/元旦 words."""
+    nxt = ctx.norm[m.end() : m.end() + 1]
+    return nxt in ("素", "旦", "首", "件") and m.group(3) is None
+
+
+@extractor("funds", assigns=("funds",), order=35)
+def extract_funds(ctx: Context) -> None:
+    """Named funds and pools, with the amount attached to each when one is written."""
+    record = ctx.record
+    funds: dict[str, Fund] = {}
+    for m in ctx.finditer(FUND_SUFFIX):
+        if ctx.norm[m.end() : m.end() + 1] in _NOT_AFTER or ctx.overlaps_claimed(m.start(), m.end()):
+            continue
+        end = m.end() + 1 if ctx.norm[m.end() : m.end() + 1] == "池" else m.end()
+        start = _quoted_start(ctx, m.start(), end) or _walk_name(ctx, m.start())
+        start = _skip_counters(ctx.norm, start, m.start())
+        name = ctx.original(start, end)
+        if "子基金" in name or name.endswith("资金") and ctx.norm[end : end + 1] in ("支", "周", "需", "使"):
+            continue
+        if name in _GENERIC or len(name) < 4 and not name.startswith("专项"):
+            if name != "专项资金":
+                continue
+        fund = funds.get(name)
+        if fund is None:
+            fund = funds[name] = Fund(name=name, amount=None, amount_cny=None)
+        fund.mentions.append(Mention(name, start, end))
+        if fund.amount is None:
+            amount = _attached_amount(ctx, start, end)
+            if amount:
+                fund.amount, fund.amount_cny = amount.text, amount.value_cny
+    record.funds.extend(funds.values())
+    for fund in record.funds:
+        for mention in fund.mentions:
+            ctx.claim(mention.start, mention.end)
+
+
+def _skip_counters(norm: str, start: int, limit: int) -> int:
+    """Drop a leading count word (多家, 余只, 个) left by the walk back."""
+    while start < limit and norm[start] in "多余家只个支项批类":
+        start += 1
+    return start
+
+
+def _quoted_start(ctx: Context, s: int, e: int) -> int | None:
+    """The start of a quoted name “创新驱动发展融资担保资金” that ends at this suffix."""
+    if ctx.norm[e : e + 1] not in ("”", '"', "》"):
+        return None
+    q = max(ctx.norm.rfind("“", ctx.start, s), ctx.norm.rfind('"', ctx.start, s))
+    return q + 1 if q != -1 and s - q < 30 else None
+
+
+def _walk_name(ctx: Context, pos: int) -> int:
+    """Walk back from the suffix over the name's characters, stopping at verbs and marks."""
+    start = pos
+    while start > ctx.start and pos - start < 24:
+        ch = ctx.norm[start - 1]
+        if not ("\u4e00" <= ch <= "\u9fff") or ch in _NAME_STOP:
+            break
+        if any(ctx.norm.startswith(w, start - len(w)) for w in _STOP_WORDS):
+            break
+        start -= 1
+    # a leading level word stays (市级产业专项资金), a leading year/number does not
+    return start
+
+
+def _attached_amount(ctx: Context, start: int, end: int) -> Amount | None:
+    """The amount written right after (专项资金20亿元) or just before (规模为50亿元的…) a fund."""
+    for amount in ctx.record.amounts:
+        if 0 <= amount.start - end <= 4 and not re.search(r"[，。；,]", ctx.norm[end : amount.start]):
+            return amount
+    for amount in reversed(ctx.record.amounts):
+        gap = ctx.norm[amount.end : start]
+        if 0 <= start - amount.end <= 6 and re.fullmatch(r"[“\"的]?|设立|用于|的|建立|\s*", gap.strip() or ""):
+            return amount
+        if 0 <= start - amount.end <= 3 and re.fullmatch(r"(设立|用于|的|“|\")*", gap):
+            return amount
+    return None

@@ -1,0 +1,110 @@
+"""Structure: a proposal's suggestions, and a reply's numbered sections and actions.
+
+A reply answers a proposal section by section (一、… （一）…) and lists actions inside
+them (一是…二是…); each becomes a Measure. A proposal form lists its suggestions
+(建议一、… / 第二，…); each becomes a Suggestion.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Measure, Suggestion
+from .base import Context, extractor
+from .numerals import cn_to_int
+
+_CN = "一二三四五六七八九十"
+HEADINGS = (
+    (1, re.compile(rf"^[ \t]*([{_CN}]{{1,3}})\s*[、.．]"  , re.M)),
+    (2, re.compile(rf"^[ \t]*[（(]([{_CN}]{{1,3}})[)）]", re.M)),
+    (3, re.compile(r"^[ \t]*(\d{1,2})\s*[、.．](?!\d)", re.M)),
+)
+INLINE = re.compile(rf"(?:^|(?<=[。；;：:\s]))([{_CN}]{{1,3}})是")
+SUGGESTION_STYLES = (
+    re.compile(rf"(?:^|(?<=[\s。；]))(建议([{_CN}]{{1,3}}))\s*[、：:，,.]"),
+    re.compile(rf"(?:^|(?<=[\s。；]))(第([{_CN}]{{1,3}}))\s*[，,、：:]"),
+    re.compile(rf"^[ \t]*(([{_CN}]{{1,3}}))\s*[、.]", re.M),
+    re.compile(r"^[ \t]*((\d{1,2}))\s*[、.．](?!\d)", re.M),
+)
+
+
+@extractor("suggestions", assigns=("proposal",), order=15)
+def extract_suggestions(ctx: Context) -> None:
+    """Each numbered suggestion of a proposal form, in order (one style per form)."""
+    if ctx.record.kind != "proposal":
+        return
+    body_start = _suggestion_area(ctx)
+    best: list[re.Match[str]] = []
+    for style in SUGGESTION_STYLES:
+        found = list(style.finditer(ctx.norm, body_start, ctx.end))
+        found = _increasing(found)
+        if len(found) > len(best):
+            best = found
+    for m in best:
+        index = cn_to_int(m.group(2)) or 0
+        text_start = m.end()
+        stop = _first(ctx.norm, text_start, ctx.end, "。\n")
+        text = ctx.norm[text_start:stop].strip()
+        s = ctx.norm.index(text, text_start) if text else text_start
+        ctx.record.proposal.suggestions.append(
+            Suggestion(label=m.group(1), text=ctx.original(s, s + len(text)), start=s, end=s + len(text), index=index)
+        )
+
+
+def _suggestion_area(ctx: Context) -> int:
+    m = re.search(r"(意见建议|建\s*议|内\s*容)\s*[:：]", ctx.norm[ctx.start : ctx.end])
+    return ctx.start + m.start() if m else ctx.start
+
+
+def _increasing(found: list[re.Match[str]]) -> list[re.Match[str]]:
+    """Keep the run 1, 2, 3 … of labels (drops repeats such as a second 第二)."""
+    out: list[re.Match[str]] = []
+    for m in found:
+        n = cn_to_int(m.group(2))
+        if n == len(out) + 1:
+            out.append(m)
+    return out
+
+
+def _first(text: str, start: int, end: int, chars: str) -> int:
+    hits = [i for i in (text.find(c, start, end) for c in chars) if i != -1]
+    return min(hits) if hits else end
+
+
+@extractor("measures", assigns=("measures",), order=50)
+def extract_measures(ctx: Context) -> None:
+    """Numbered sections and the 一是/二是 actions inside them, as a tree of Measures."""
+    if ctx.record.kind != "reply":
+        return
+    heads: list[tuple[int, int, str, int]] = []  # (start, level, label, label_end)
+    for level, pattern in HEADINGS:
+        for m in ctx.finditer(pattern):
+            heads.append((m.start(1) - (1 if level == 2 else 0), level, m.group(0).strip(), m.end()))
+    for m in ctx.finditer(INLINE):
+        heads.append((m.start(1), 4, m.group(0), m.end()))
+    heads.sort()
+    heads = [h for h in heads if _plausible(ctx, h)]
+    closing = _closing(ctx, heads[-1][0] if heads else ctx.start)
+    counters = [0, 0, 0, 0, 0]
+    for i, (start, level, label, label_end) in enumerate(heads):
+        end = next((h[0] for h in heads[i + 1 :] if h[1] <= level), closing)
+        counters[level] += 1
+        for deeper in range(level + 1, 5):
+            counters[deeper] = 0
+        path = ".".join(str(c) for c in counters[1 : level + 1])
+        title_end = _first(ctx.norm, label_end, min(end, label_end + 200), "。；\n")
+        title = ctx.original(label_end, title_end).strip()
+        ctx.record.measures.append(
+            Measure(label=label, path=path, title=title, start=start, end=end, level=level)
+        )
+
+
+def _plausible(ctx: Context, head: tuple[int, int, str, int]) -> bool:
+    start, level, _, label_end = head
+    return start >= ctx.start and label_end < ctx.end and ctx.norm[label_end : label_end + 1] not in ("\n", "")
+
+
+def _closing(ctx: Context, after: int) -> int:
+    """Where the answer ends: the thanks / 专此答复 block after the last heading, or the end."""
+    m = re.compile(r"\n[^\n]*(感谢|专此答复|特此函复|特此答复|此复|此致)").search(ctx.norm, after, ctx.end)
+    return m.start() + 1 if m else ctx.end

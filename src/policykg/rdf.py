@@ -1,0 +1,720 @@
+"""Turn letter records into RDF: one named graph per record, no blank nodes, stable IRIs.
+
+Everything one record says goes into its named graph ``ids.graph_iri(record.record_id)``.
+Shared entities (agencies, documents, proposals, funds …) get IRIs from canonical keys, and
+their types and labels are repeated in every letter graph that names them, so dropping one
+letter's graph never loses what another letter says. Every mention of an entity becomes a
+``pol:Mention`` with its exact text, offsets into the decoded source file, the letter and
+the sentence it sits in.
+
+``record_quads`` is a plain generator over one record (no graph lookups, no SPARQL), cheap
+enough to stream 100k letters into a store; ``build_dataset`` collects records into an rdflib
+``Dataset``; ``serialize_sorted`` writes byte-identical Turtle / TriG / N-Triples / N-Quads for
+the same data whatever the insertion order or hash seed.
+
+Example::
+
+    >>> ds = build_dataset([(record, source_text)])
+    >>> trig = serialize_sorted(ds, "trig")
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import ConjunctiveGraph
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
+
+from . import ids
+from .model import AgencyRef, Fund, LetterRecord, Mention, PolicyDocument
+from .vocab import DCTERMS, OA, POL, RDF, RDFS, SCHEMA, SKOS, XSD
+
+__all__ = [
+    "PREFIXES",
+    "agency_key",
+    "build_dataset",
+    "document_key",
+    "fund_key",
+    "proposal_key",
+    "record_quads",
+    "serialize_sorted",
+]
+
+Quad = tuple[Node, Node, Node, URIRef]
+_AmountIndex = dict[tuple[str | None, Decimal], list[tuple[int, URIRef]]]
+
+#: Prefixes bound in datasets and written by ``serialize_sorted``.
+PREFIXES: dict[str, str] = {
+    "dcterms": str(DCTERMS),
+    "oa": str(OA),
+    "pol": str(POL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "xsd": str(XSD),
+}
+
+SENTENCE_END = re.compile(r"[。！？；\n]")
+LABEL_MAX = 60
+CNY = Literal("CNY")
+TRUE = Literal(True)
+KIND_CLASS = {"reply": POL.ReplyLetter, "proposal": POL.ProposalForm, "unknown": POL.Letter}
+KIND_LINK = {"reply": POL.repliesTo, "proposal": POL.formOf, "unknown": POL.concerns}
+_DOC_NUMBER = re.compile(r"〔\d{4}〕.*号$")
+
+
+# --- canonical keys (shared with the resolver and the measure extractor) ---
+
+
+def agency_key(name: str) -> tuple[str]:
+    """Key of an agency: its canonical full name. ``ids.iri("agency", *agency_key(name))``."""
+    return (name,)
+
+
+def document_key(doc: PolicyDocument | str) -> tuple[str, str]:
+    """Key of a policy document: ``("no", number)`` when numbered, else ``("title", title)``.
+
+    A string (as held in ``Measure.documents``) is read as a number when it looks like one
+    (``…〔2020〕4号``), else as a title.
+
+    >>> document_key("深工信规〔2020〕4号")
+    ('no', '深工信规〔2020〕4号')
+    """
+    if isinstance(doc, str):
+        return ("no", doc) if _DOC_NUMBER.search(doc) else ("title", doc)
+    if doc.number:
+        return ("no", doc.number)
+    return ("title", doc.title or "")
+
+
+def fund_key(fund: Fund | str, jurisdiction: str | None) -> tuple[str | None, str]:
+    """Key of a fund: the jurisdiction of the letter naming it and its name."""
+    return (jurisdiction, fund if isinstance(fund, str) else fund.name)
+
+
+def normalise_title(title: str) -> str:
+    """Return ``title`` NFKC-normalised, without whitespace and 《》 (a fallback proposal key)."""
+    return "".join(unicodedata.normalize("NFKC", title).split()).strip("《》")
+
+
+def proposal_key(record: LetterRecord) -> str | None:
+    """Key of the proposal a record is about, as one string, or None when nothing identifies it.
+
+    The resolver may set ``record.proposal_key``; otherwise the key is
+    ``jurisdiction|session|number`` when the number is known, else ``title|<normalised title>``.
+    ``ids.iri("proposal", key)`` is its IRI.
+    """
+    given = getattr(record, "proposal_key", None)
+    if given:
+        return str(given)
+    proposal = record.proposal
+    if proposal.number:
+        session = proposal.session.text if proposal.session else None
+        parts: tuple[object, ...] = (record.jurisdiction, session, proposal.number)
+    elif proposal.title:
+        parts = ("title", normalise_title(proposal.title))
+    else:
+        return None
+    return "|".join("" if p is None else str(p) for p in parts)
+
+
+# --- literals ---
+
+
+@lru_cache(maxsize=65536)
+def _count(n: int) -> Literal:
+    """An ``xsd:nonNegativeInteger`` literal (offsets, record index)."""
+    return Literal(str(n), datatype=XSD.nonNegativeInteger)
+
+
+@lru_cache(maxsize=4096)
+def _integer(n: int) -> Literal:
+    return Literal(str(n), datatype=XSD.integer)
+
+
+def _zh(value: str) -> Literal:
+    return Literal(value, lang="zh")
+
+
+def decimal_literal(value: Decimal) -> Literal:
+    """Return an exact ``xsd:decimal`` literal in plain notation (no exponent, no float).
+
+    >>> decimal_literal(Decimal("18456.98") * 10000)
+    rdflib.term.Literal('184569800', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))
+    """
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return Literal(text or "0", datatype=XSD.decimal)
+
+
+def _date_literal(value: str | None) -> Literal | None:
+    if not value:
+        return None
+    try:
+        return Literal(date.fromisoformat(value))
+    except ValueError:
+        return None
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
+
+
+# --- the per-record builder ---
+
+
+class _RecordGraph:
+    """Collects the quads of one record, without duplicates, in emission order."""
+
+    def __init__(self, record: LetterRecord, text: str) -> None:
+        self.record = record
+        self.text = text
+        self.rid = record.record_id
+        self.graph = ids.graph_iri(self.rid)
+        self.letter = ids.letter_iri(self.rid)
+        self.jurisdiction = record.jurisdiction
+        self.quads: list[Quad] = []
+        self._seen: set[tuple[Node, Node, Node]] = set()
+        self._mentions: dict[str, Node] = {}
+        self._bounds: list[int] | None = None
+        self.proposal_key = proposal_key(record)
+        self.proposal = ids.iri("proposal", self.proposal_key) if self.proposal_key else None
+        self._agency_names, self._org_names = self._surface_maps()
+        self._documents = self._document_map()
+
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        triple = (s, p, o)
+        if triple not in self._seen:
+            self._seen.add(triple)
+            self.quads.append((s, p, o, self.graph))
+
+    # -- lookups --
+
+    def _surface_maps(self) -> tuple[dict[str, str], dict[str, str]]:
+        agencies: dict[str, str] = {}
+        for agency in self.record.agencies:
+            agencies.setdefault(agency.name, agency.name)
+            for m in agency.mentions:
+                agencies.setdefault(m.text, agency.name)
+        orgs: dict[str, str] = {}
+        for org in self.record.organizations:
+            orgs.setdefault(org.name, org.name)
+            for m in org.mentions:
+                orgs.setdefault(m.text, org.name)
+        return agencies, orgs
+
+    def _document_map(self) -> dict[str, PolicyDocument]:
+        found: dict[str, PolicyDocument] = {}
+        for doc in self.record.policy_documents:
+            for name in (doc.number, doc.title, *doc.aliases):
+                if name:
+                    found.setdefault(name, doc)
+        return found
+
+    # -- provenance --
+
+    def _segment_end(self, pos: int) -> int:
+        """End of the sentence holding ``pos``: after its 。！？；, or before its line break."""
+        bounds = self._bounds
+        assert bounds is not None
+        j = bisect_left(bounds, pos)
+        if j == len(bounds):
+            return len(self.text)
+        b = bounds[j]
+        return b if self.text[b] == "\n" else b + 1
+
+    def _sentence(self, start: int, end: int) -> URIRef:
+        """Return the sentence around ``[start, end)``, emitting it on first use.
+
+        A sentence is keyed by its start; when a mention runs past the sentence it starts in
+        (a measure spanning paragraphs), the span it needs is keyed ``start-end`` instead.
+        """
+        text = self.text
+        if self._bounds is None:
+            self._bounds = [m.start() for m in SENTENCE_END.finditer(text)]
+        i = bisect_left(self._bounds, start)
+        s = self._bounds[i - 1] + 1 if i else 0
+        while s < start and text[s].isspace():
+            s += 1
+        e = self._segment_end(s)
+        while e > s + 1 and text[e - 1].isspace():
+            e -= 1
+        local: object = s
+        if e < end:
+            e = max(self._segment_end(end - 1), end)
+            while e > end and text[e - 1].isspace():
+                e -= 1
+            local = f"{s}-{e}"
+        sentence = ids.local_iri(self.rid, "sentence", local)
+        if (sentence, RDF.type, POL.Sentence) not in self._seen:
+            self.add(sentence, RDF.type, POL.Sentence)
+            self.add(sentence, OA.exact, Literal(text[s:e]))
+            self.add(sentence, OA.start, _count(s))
+            self.add(sentence, OA.end, _count(e))
+            self.add(sentence, POL.inLetter, self.letter)
+        return sentence
+
+    def mention(
+        self, start: int | None, end: int | None, denotes: Node, expected: str | None = None
+    ) -> None:
+        """Emit a ``pol:Mention`` of ``denotes`` at ``[start, end)``.
+
+        Spans that are empty, outside the text, or whose text differs from ``expected`` are
+        skipped: provenance never points at the wrong characters.
+        """
+        if start is None or end is None or not 0 <= start < end <= len(self.text):
+            return
+        exact = self.text[start:end]
+        if expected is not None and exact != expected:
+            return
+        local = f"{start}-{end}"
+        n = 1
+        while self._mentions.setdefault(local, denotes) != denotes:
+            n += 1
+            local = f"{start}-{end}.{n}"
+        mention = ids.local_iri(self.rid, "mention", local)
+        if (mention, RDF.type, POL.Mention) in self._seen:
+            return
+        self.add(mention, RDF.type, POL.Mention)
+        self.add(mention, POL.denotes, denotes)
+        self.add(mention, POL.inLetter, self.letter)
+        self.add(mention, OA.exact, Literal(exact))
+        self.add(mention, OA.start, _count(start))
+        self.add(mention, OA.end, _count(end))
+        self.add(mention, POL.inSentence, self._sentence(start, end))
+
+    def span(self, m: Mention | None, denotes: Node) -> None:
+        if m is not None:
+            self.mention(m.start, m.end, denotes, m.text)
+
+    # -- shared entities --
+
+    def agency(
+        self, name: str, jurisdiction: str | None = None, surface: str | None = None
+    ) -> URIRef:
+        node = ids.iri("agency", *agency_key(name))
+        self.add(node, RDF.type, POL.Agency)
+        self.add(node, RDFS.label, _zh(name))
+        if jurisdiction:
+            self.add(node, POL.jurisdiction, Literal(jurisdiction))
+        if surface and surface != name:
+            self.add(node, SKOS.altLabel, _zh(surface))
+        return node
+
+    def agency_ref(self, ref: AgencyRef) -> URIRef:
+        node = self.agency(ref.name, ref.jurisdiction, ref.text)
+        self.mention(ref.start, ref.end, node, ref.text)
+        return node
+
+    def organization(self, name: str) -> URIRef:
+        node = ids.iri("org", name)
+        self.add(node, RDF.type, POL.Organization)
+        self.add(node, RDFS.label, _zh(name))
+        return node
+
+    def person(self, name: str) -> URIRef:
+        node = ids.iri("person", self.jurisdiction, name)
+        self.add(node, RDF.type, POL.Person)
+        self.add(node, RDFS.label, _zh(name))
+        if self.jurisdiction:
+            self.add(node, POL.jurisdiction, Literal(self.jurisdiction))
+        return node
+
+    def named_body(self, name: str) -> URIRef | None:
+        """An agency or organisation this record knows under ``name``, else None."""
+        if name in self._agency_names:
+            canonical = self._agency_names[name]
+            return self.agency(canonical, surface=name)
+        if name in self._org_names:
+            return self.organization(self._org_names[name])
+        return None
+
+    def document(self, doc: PolicyDocument) -> URIRef:
+        node = ids.iri("document", *document_key(doc))
+        self.add(node, RDF.type, POL.PolicyDocument)
+        self.add(node, RDFS.label, _zh(doc.title or doc.number or ""))
+        if doc.number:
+            self.add(node, POL.documentNumber, Literal(doc.number))
+        if doc.title:
+            self.add(node, DCTERMS.title, _zh(doc.title))
+        for alias in doc.aliases:
+            self.add(node, POL.alias, _zh(alias))
+        if doc.issuer:
+            self.add(node, POL.issuedBy, self.agency(doc.issuer, doc.jurisdiction))
+        if doc.issuer_inferred:
+            self.add(node, POL.issuerInferred, TRUE)
+        if doc.issuer_code:
+            self.add(node, POL.issuerCode, Literal(doc.issuer_code))
+        if doc.year is not None:
+            self.add(node, POL.year, _integer(doc.year))
+        if doc.serial:
+            self.add(node, POL.serial, Literal(doc.serial))
+        if doc.jurisdiction:
+            self.add(node, POL.jurisdiction, Literal(doc.jurisdiction))
+        return node
+
+    def document_ref(self, name: str) -> URIRef:
+        """The document a measure refers to by number or title."""
+        doc = self._documents.get(name)
+        if doc is None:
+            kind, value = document_key(name)
+            doc = PolicyDocument(
+                value if kind == "no" else None, value if kind == "title" else None
+            )
+        return self.document(doc)
+
+    def fund(self, name: str) -> URIRef:
+        node = ids.iri("fund", *fund_key(name, self.jurisdiction))
+        self.add(node, RDF.type, POL.Fund)
+        self.add(node, RDFS.label, _zh(name))
+        return node
+
+    def monetary_amount(self, node: URIRef, value: Decimal, written: str | None) -> URIRef:
+        self.add(node, RDF.type, SCHEMA.MonetaryAmount)
+        self.add(node, SCHEMA.value, decimal_literal(value))
+        self.add(node, SCHEMA.currency, CNY)
+        if written:
+            self.add(node, POL.amountText, Literal(written))
+        return node
+
+
+# --- the parts of a record ---
+
+
+def _letter(b: _RecordGraph) -> None:
+    r, letter = b.record, b.letter
+    b.add(letter, RDF.type, KIND_CLASS.get(r.kind, POL.Letter))
+    b.add(letter, POL.sourceFile, Literal(r.source_key))
+    b.add(letter, POL.contentHash, Literal(r.content_hash))
+    b.add(letter, POL.recordIndex, _count(r.record_index))
+    if r.jurisdiction:
+        b.add(letter, POL.jurisdiction, Literal(r.jurisdiction))
+    for i, warning in enumerate(r.warnings, 1):
+        node = ids.local_iri(b.rid, "warning", i)
+        b.add(letter, POL.hasWarning, node)
+        b.add(node, RDF.type, POL.DataQualityWarning)
+        b.add(node, POL.warningCode, Literal(warning.code))
+        b.add(node, RDFS.comment, Literal(warning.message))
+        b.mention(warning.start, warning.end, node)
+
+
+def _reply(b: _RecordGraph) -> None:
+    reply, letter = b.record.reply, b.letter
+    if reply.agency is not None:
+        b.add(letter, POL.sentBy, b.agency_ref(reply.agency))
+    day = _date_literal(reply.date)
+    if day is not None:
+        b.add(letter, DCTERMS.date, day)
+        b.span(reply.date_mention, day)
+    for ref in reply.cc:
+        b.add(letter, POL.cc, b.agency_ref(ref))
+    if reply.disclosure:
+        disclosure = _zh(reply.disclosure)
+        b.add(letter, POL.disclosure, disclosure)
+        b.span(reply.disclosure_mention, disclosure)
+    if reply.self_document_number:
+        b.add(letter, POL.documentNumber, Literal(reply.self_document_number))
+
+
+def _proposers(b: _RecordGraph) -> list[tuple[Mention, URIRef]]:
+    """Resolve the proposers to persons, agencies or organisations (by ``proposer_kind``)."""
+    proposal = b.record.proposal
+    found = []
+    for m in proposal.proposers:
+        node = None if proposal.proposer_kind == "person" else b.named_body(m.text)
+        if node is None:
+            node = b.agency(m.text) if proposal.proposer_kind == "body" else b.person(m.text)
+        found.append((m, node))
+    return found
+
+
+def _addressee(b: _RecordGraph, proposers: list[tuple[Mention, URIRef]]) -> None:
+    """Link the letter to its addressee when it names a proposer or a known body."""
+    m = b.record.reply.addressee
+    if m is None:
+        return
+    node = next((n for p, n in proposers if p.text and p.text in m.text), None)
+    if node is None:
+        node = b.named_body(m.text)
+    if node is None:
+        inside = (
+            a.name
+            for a in b.record.agencies
+            for am in a.mentions
+            if m.start <= am.start and am.end <= m.end
+        )
+        name = next(inside, None)
+        node = b.agency(name) if name else None
+    if node is not None:
+        b.add(b.letter, POL.addressedTo, node)
+        b.span(m, node)
+
+
+def _session(b: _RecordGraph) -> URIRef | None:
+    session = b.record.proposal.session
+    if session is None:
+        return None
+    node = ids.iri("session", b.jurisdiction, session.text)
+    b.add(node, RDF.type, POL.Session)
+    b.add(node, RDFS.label, _zh(session.text))
+    if session.body:
+        b.add(node, POL.sessionBody, _zh(session.body))
+    if session.term is not None:
+        b.add(node, POL.term, _integer(session.term))
+    if session.meeting is not None:
+        b.add(node, POL.meeting, _integer(session.meeting))
+    b.mention(session.start, session.end, node, session.text)
+    return node
+
+
+def _proposal(b: _RecordGraph) -> None:
+    proposal, node = b.record.proposal, b.proposal
+    proposers = _proposers(b)
+    _addressee(b, proposers)
+    if node is None:
+        return
+    b.add(b.letter, KIND_LINK.get(b.record.kind, POL.concerns), node)
+    b.add(node, RDF.type, POL.Proposal)
+    b.add(node, RDFS.label, _zh(proposal.title or f"第{proposal.number}号"))
+    if proposal.number:
+        b.add(node, POL.proposalNumber, Literal(proposal.number))
+        b.span(proposal.number_mention, node)
+    for variant in proposal.number_variants:
+        b.add(node, POL.numberVariant, Literal(variant.text))
+        b.span(variant, node)
+    if proposal.title:
+        b.add(node, DCTERMS.title, _zh(proposal.title))
+        b.span(proposal.title_mention, node)
+    session = _session(b)
+    if session is not None:
+        b.add(node, POL.session, session)
+    for m, agent in proposers:
+        b.add(node, POL.proposedBy, agent)
+        b.span(m, agent)
+    if proposal.handling_type:
+        b.add(node, POL.handlingType, _zh(proposal.handling_type))
+    if proposal.lead_agency is not None:
+        b.add(node, POL.leadAgency, b.agency_ref(proposal.lead_agency))
+    for ref in proposal.co_agencies:
+        b.add(node, POL.coAgency, b.agency_ref(ref))
+    for suggestion in proposal.suggestions:
+        sug = _suggestion(b, suggestion.index)
+        b.add(sug, RDFS.label, _zh(suggestion.label))
+        b.add(sug, POL.text, _zh(suggestion.text))
+        b.mention(suggestion.start, suggestion.end, sug)
+
+
+def _suggestion(b: _RecordGraph, index: int) -> URIRef:
+    """The ``index``-th suggestion of this record's proposal (which must exist)."""
+    assert b.proposal is not None
+    node = ids.iri("suggestion", b.proposal_key, index)
+    b.add(b.proposal, POL.hasSuggestion, node)
+    b.add(node, RDF.type, POL.Suggestion)
+    b.add(node, POL.order, _integer(index))
+    return node
+
+
+def _entities(b: _RecordGraph) -> None:
+    r, letter = b.record, b.letter
+    for doc in r.policy_documents:
+        node = b.document(doc)
+        b.add(letter, POL.cites, node)
+        for m in doc.mentions:
+            b.span(m, node)
+    for agency in r.agencies:
+        node = b.agency(agency.name, agency.jurisdiction)
+        b.add(letter, POL.mentions, node)
+        for m in agency.mentions:
+            if m.text != agency.name:
+                b.add(node, SKOS.altLabel, _zh(m.text))
+            b.span(m, node)
+    for org in r.organizations:
+        node = b.organization(org.name)
+        b.add(letter, POL.mentions, node)
+        for m in org.mentions:
+            b.span(m, node)
+    amounts: _AmountIndex = {}
+    for amount in r.amounts:
+        node = ids.local_iri(b.rid, "amount", amount.start)
+        amounts.setdefault((amount.text, amount.value_cny), []).append((amount.start, node))
+        b.add(letter, POL.reportsAmount, b.monetary_amount(node, amount.value_cny, amount.text))
+        b.mention(amount.start, amount.end, node, amount.text)
+    for fund in r.funds:
+        node = b.fund(fund.name)
+        b.add(letter, POL.mentions, node)
+        for m in fund.mentions:
+            b.span(m, node)
+        if fund.amount_cny is not None:
+            b.add(node, POL.amount, _fund_amount(b, fund, amounts))
+
+
+def _fund_amount(b: _RecordGraph, fund: Fund, amounts: _AmountIndex) -> URIRef:
+    """The amount node of a fund: the stated amount nearest its first mention, else a new one."""
+    candidates = amounts.get((fund.amount, fund.amount_cny)) or [
+        found
+        for (_, value), nodes in amounts.items()
+        if value == fund.amount_cny
+        for found in nodes
+    ]
+    if candidates:
+        anchor = fund.mentions[0].start if fund.mentions else 0
+        return min(candidates, key=lambda c: (abs(c[0] - anchor), c[0]))[1]
+    assert fund.amount_cny is not None
+    node = ids.local_iri(b.rid, "amount", f"fund-{ids.key_hash(fund.name)}")
+    return b.monetary_amount(node, fund.amount_cny, fund.amount)
+
+
+def _measures(b: _RecordGraph) -> None:
+    r, text = b.record, b.text
+    paths = {m.path for m in r.measures}
+    for i, measure in enumerate(r.measures, 1):
+        node = ids.local_iri(b.rid, "measure", measure.path)
+        b.add(b.letter, POL.hasMeasure, node)
+        b.add(node, RDF.type, POL.Measure)
+        b.add(node, RDFS.label, _zh(_short(f"{measure.label}{measure.title}")))
+        b.add(node, POL.text, _zh(text[measure.start : measure.end]))
+        last = measure.path.rsplit(".", 1)[-1]
+        b.add(node, POL.order, _integer(int(last) if last.isdigit() else i))
+        parent = measure.path.rpartition(".")[0]
+        if parent in paths:
+            b.add(node, POL.partOf, ids.local_iri(b.rid, "measure", parent))
+        if measure.suggestion_index is not None and b.proposal is not None:
+            b.add(node, POL.respondsTo, _suggestion(b, measure.suggestion_index))
+        for name in measure.documents:
+            b.add(node, POL.cites, b.document_ref(name))
+        for name in measure.funds:
+            b.add(node, POL.mentions, b.fund(name))
+        for name in measure.agencies:
+            b.add(node, POL.mentions, b.agency(name))
+        b.mention(measure.start, measure.end, node)
+
+
+# --- public API ---
+
+
+def record_quads(record: LetterRecord, text: str) -> Iterator[Quad]:
+    """Yield every quad one record says, in graph ``ids.graph_iri(record.record_id)``.
+
+    ``text`` is the decoded text of the record's source file (the offsets refer to it).
+    Quads come without duplicates and without blank nodes; the same record and text always
+    give the same quads in the same order.
+    """
+    b = _RecordGraph(record, text)
+    _letter(b)
+    _reply(b)
+    _proposal(b)
+    _entities(b)
+    _measures(b)
+    yield from b.quads
+
+
+def new_dataset() -> Dataset:
+    """Return an empty rdflib ``Dataset`` with the policykg prefixes bound."""
+    ds = Dataset()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns, replace=True)
+    return ds
+
+
+def build_dataset(records: Iterable[tuple[LetterRecord, str]]) -> Dataset:
+    """Return a ``Dataset`` holding one named graph per ``(record, source text)`` pair."""
+    ds = new_dataset()
+    for record, text in records:
+        graph = ds.graph(ids.graph_iri(record.record_id))
+        graph.addN((s, p, o, graph) for s, p, o, _ in record_quads(record, text))
+    return ds
+
+
+# --- deterministic serialisation ---
+
+
+def _term_key(term: Node) -> tuple[int, str, str, str]:
+    if isinstance(term, URIRef):
+        return (0, str(term), "", "")
+    if isinstance(term, BNode):
+        return (1, str(term), "", "")
+    if isinstance(term, Literal):
+        return (2, str(term), str(term.datatype or ""), term.language or "")
+    return (3, str(term), "", "")
+
+
+def _predicate_key(term: Node) -> tuple[int, str, str, str]:
+    return (-1, "", "", "") if term == RDF.type else _term_key(term)
+
+
+def _namespace_manager() -> NamespaceManager:
+    nm = NamespaceManager(Graph(bind_namespaces="none"), bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        nm.bind(prefix, ns, override=True, replace=True)
+    return nm
+
+
+def _turtle_block(
+    triples: Iterable[tuple[Node, Node, Node]], nm: NamespaceManager, indent: str
+) -> list[str]:
+    by_subject: dict[Node, dict[Node, list[Node]]] = {}
+    for s, p, o in triples:
+        by_subject.setdefault(s, {}).setdefault(p, []).append(o)
+    lines = []
+    for s in sorted(by_subject, key=_term_key):
+        predicates = by_subject[s]
+        parts = []
+        for p in sorted(predicates, key=_predicate_key):
+            objects = sorted(set(predicates[p]), key=_term_key)
+            verb = "a" if p == RDF.type else p.n3(nm)
+            parts.append(f"{verb} " + " , ".join(o.n3(nm) for o in objects))
+        body = f" ;\n{indent}    ".join(parts)
+        lines.append(f"{indent}{s.n3(nm)}\n{indent}    {body} .\n")
+    return lines
+
+
+def serialize_sorted(graph: Graph, format: str = "turtle") -> str:
+    """Serialise ``graph`` (a Graph or Dataset) with subjects, predicates and objects sorted.
+
+    The output depends only on the triples (and graph names), never on insertion order or the
+    process hash seed. ``format`` is ``turtle``, ``trig``, ``nt`` or ``nquads``; ``turtle`` and
+    ``nt`` of a Dataset write the union of its graphs.
+
+    Raises:
+        ValueError: for any other format.
+    """
+    if format in ("nt", "nquads"):
+        return _sorted_lines(graph, format)
+    if format not in ("turtle", "trig"):
+        raise ValueError(f"unsupported format {format!r}; use turtle, trig, nt or nquads")
+    nm = _namespace_manager()
+    out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())]
+    if format == "turtle" or not isinstance(graph, ConjunctiveGraph):
+        out.append("\n")
+        triples = set(graph.triples((None, None, None)))
+        out.append("\n".join(_turtle_block(triples, nm, "")))
+        return "".join(out)
+    for context in sorted(graph.contexts(), key=lambda c: _term_key(c.identifier)):
+        if len(context) == 0:
+            continue
+        out.append(f"\n{context.identifier.n3(nm)} {{\n")
+        out.append("\n".join(_turtle_block(context.triples((None, None, None)), nm, "    ")))
+        out.append("}\n")
+    return "".join(out)
+
+
+def _sorted_lines(graph: Graph, format: str) -> str:
+    if format == "nt" and isinstance(graph, ConjunctiveGraph):
+        union = Graph(bind_namespaces="none")
+        for triple in graph.triples((None, None, None)):
+            union.add(triple)
+        graph = union
+    data = graph.serialize(format=format)
+    lines = sorted({line for line in data.splitlines() if line.strip()})
+    return "".join(f"{line}\n" for line in lines)
