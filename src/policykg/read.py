@@ -489,7 +489,7 @@ _TITLE_SELECTORS = "h1, h2, .title, .article-title, .article_title, #title, .xxg
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
-_BLOCK = "\x00"  # "a block starts or ends here"; parsers turn NUL in the markup to U+FFFD
+_BLOCK = "\x00"  # "a block starts or ends here"; decode_text rejects text with NUL
 _BLOCK_BREAK = re.compile(r"\s*\x00[\s\x00]*")  # one line break per block boundary
 
 
@@ -702,7 +702,7 @@ def _docx_text(raw: bytes, path: str | Path) -> str:
             else:
                 lines.append(block.text)
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors, ...
-        raise ReadError(path, f"damaged DOCX ({type(exc).__name__}: {exc})") from None
+        raise ReadError(path, f"damaged DOCX ({_describe(exc)})") from None
     text = "\n".join(lines)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -724,6 +724,18 @@ def _docx_table_rows(table: Any) -> Iterator[str]:
 _CID_GLYPH = re.compile(r"\(cid:\d+\)")
 
 
+def _root_cause(exc: BaseException) -> BaseException:
+    """Unwrap pdfplumber's ``PdfminerException(inner)`` to the inner exception."""
+    while exc.args and isinstance(exc.args[0], BaseException):
+        exc = exc.args[0]
+    return exc
+
+
+def _describe(exc: BaseException) -> str:
+    message = str(exc).strip()
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
 def _pdf_text(raw: bytes, path: str | Path) -> str:
     """Page texts (pdfplumber) joined with ``\\n``; ReadError if there is no text layer."""
     import pdfplumber  # lazily: slow to import, only PDFs need it
@@ -735,12 +747,11 @@ def _pdf_text(raw: bytes, path: str | Path) -> str:
             warnings.simplefilter("ignore")
             with pdfplumber.open(io.BytesIO(raw)) as pdf:
                 pages = [page.extract_text() or "" for page in pdf.pages]
-    except PDFPasswordIncorrect:
-        raise ReadError(path, "PDF is encrypted (password required)") from None
-    except Exception as exc:  # pdfminer raises many types (PSSyntaxError, PDFSyntaxError, ...)
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+    except Exception as exc:  # pdfminer raises many types; pdfplumber wraps some of them
+        cause = _root_cause(exc)
+        if isinstance(cause, PDFPasswordIncorrect):
             raise ReadError(path, "PDF is encrypted (password required)") from None
-        raise ReadError(path, f"damaged PDF ({type(exc).__name__}: {exc})") from None
+        raise ReadError(path, f"damaged PDF ({_describe(cause)})") from None
     text = "\n".join(pages).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ReadError(path, "PDF has no text layer (scanned image?); OCR it first")
