@@ -29,7 +29,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.graph import ConjunctiveGraph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
@@ -394,6 +394,7 @@ class _RecordGraph:
 
 def _letter(b: _RecordGraph) -> None:
     r, letter = b.record, b.letter
+    b.add(letter, RDF.type, POL.Letter)  # explicit, so queries need no RDFS inference
     b.add(letter, RDF.type, KIND_CLASS.get(r.kind, POL.Letter))
     b.add(letter, POL.sourceFile, Literal(r.source_key))
     b.add(letter, POL.contentHash, Literal(r.content_hash))
@@ -679,42 +680,55 @@ def _turtle_block(
     return lines
 
 
+def _graphs(graph: Graph) -> dict[Node, list[tuple[Node, Node, Node]]]:
+    """The triples of ``graph`` by graph name (a plain Graph is one group)."""
+    if not isinstance(graph, Dataset):
+        return {graph.identifier: list(graph.triples((None, None, None)))}
+    groups: dict[Node, list[tuple[Node, Node, Node]]] = {}
+    for s, p, o, g in graph.quads((None, None, None, None)):
+        groups.setdefault(g if g is not None else DATASET_DEFAULT_GRAPH_ID, []).append((s, p, o))
+    return groups
+
+
 def serialize_sorted(graph: Graph, format: str = "turtle") -> str:
     """Serialise ``graph`` (a Graph or Dataset) with subjects, predicates and objects sorted.
 
     The output depends only on the triples (and graph names), never on insertion order or the
     process hash seed. ``format`` is ``turtle``, ``trig``, ``nt`` or ``nquads``; ``turtle`` and
-    ``nt`` of a Dataset write the union of its graphs.
+    ``nt`` of a Dataset write the union of its graphs. Prefixes are those of ``PREFIXES``.
 
     Raises:
         ValueError: for any other format.
     """
-    if format in ("nt", "nquads"):
-        return _sorted_lines(graph, format)
-    if format not in ("turtle", "trig"):
+    if format not in ("turtle", "trig", "nt", "nquads"):
         raise ValueError(f"unsupported format {format!r}; use turtle, trig, nt or nquads")
+    groups = _graphs(graph)
+    if format in ("nt", "nquads"):
+        return _sorted_lines(groups, quads=format == "nquads")
     nm = _namespace_manager()
     out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())]
-    if format == "turtle" or not isinstance(graph, ConjunctiveGraph):
+    if format == "turtle":
+        union = {t for triples in groups.values() for t in triples}
         out.append("\n")
-        triples = set(graph.triples((None, None, None)))
-        out.append("\n".join(_turtle_block(triples, nm, "")))
+        out.append("\n".join(_turtle_block(union, nm, "")))
         return "".join(out)
-    for context in sorted(graph.contexts(), key=lambda c: _term_key(c.identifier)):
-        if len(context) == 0:
-            continue
-        out.append(f"\n{context.identifier.n3(nm)} {{\n")
-        out.append("\n".join(_turtle_block(context.triples((None, None, None)), nm, "    ")))
+    for name in sorted(groups, key=_term_key):
+        head = "" if name == DATASET_DEFAULT_GRAPH_ID else f"{name.n3(nm)} "
+        out.append(f"\n{head}{{\n")
+        out.append("\n".join(_turtle_block(groups[name], nm, "    ")))
         out.append("}\n")
     return "".join(out)
 
 
-def _sorted_lines(graph: Graph, format: str) -> str:
-    if format == "nt" and isinstance(graph, ConjunctiveGraph):
-        union = Graph(bind_namespaces="none")
-        for triple in graph.triples((None, None, None)):
-            union.add(triple)
-        graph = union
-    data = graph.serialize(format=format)
-    lines = sorted({line for line in data.splitlines() if line.strip()})
-    return "".join(f"{line}\n" for line in lines)
+def _sorted_lines(groups: dict[Node, list[tuple[Node, Node, Node]]], quads: bool) -> str:
+    """N-Triples (or N-Quads) lines, sorted and without duplicates."""
+    lines: set[str] = set()
+    for name, triples in groups.items():
+        g = Graph(bind_namespaces="none")
+        for triple in triples:
+            g.add(triple)
+        suffix = " ." if not quads or name == DATASET_DEFAULT_GRAPH_ID else f" {name.n3()} ."
+        for line in g.serialize(format="nt").splitlines():
+            if line.strip():
+                lines.add(line.rstrip()[: -len(" .")] + suffix)
+    return "".join(f"{line}\n" for line in sorted(lines))
