@@ -28,8 +28,8 @@ class Context:
     end: int
     record: LetterRecord
     # Spans already claimed by a more specific entity (document titles, fund names),
-    # so a weaker pattern does not match inside them.
-    claimed: list[tuple[int, int]] = field(default_factory=list)
+    # by kind, so a weaker pattern does not match inside them.
+    claimed: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
     def body(self) -> str:
@@ -40,14 +40,16 @@ class Context:
         """Matches of ``pattern`` in the record (use ``abs_span`` for file offsets)."""
         return list(pattern.finditer(self.norm, self.start, self.end))
 
-    def claim(self, start: int, end: int) -> None:
-        self.claimed.append((start, end))
+    def claim(self, start: int, end: int, kind: str) -> None:
+        self.claimed.append((start, end, kind))
 
-    def is_claimed(self, start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in self.claimed)
+    def is_claimed(self, start: int, end: int, kinds: tuple[str, ...] = ()) -> bool:
+        """True if a claimed span (of one of ``kinds``, or any) contains [start, end)."""
+        return any(s <= start and end <= e and (not kinds or k in kinds) for s, e, k in self.claimed)
 
-    def overlaps_claimed(self, start: int, end: int) -> bool:
-        return any(start < e and s < end for s, e in self.claimed)
+    def overlaps_claimed(self, start: int, end: int, kinds: tuple[str, ...] = ()) -> bool:
+        """True if a claimed span (of one of ``kinds``, or any) overlaps [start, end)."""
+        return any(start < e and s < end and (not kinds or k in kinds) for s, e, k in self.claimed)
 
     @cached_property
     def lines(self) -> list[tuple[int, int]]:

@@ -134,7 +134,7 @@ def extract_documents(ctx: Context) -> None:
                 s = t_start + inner.start(1)
                 sub = _merge(docs, ctx.original(s, s + len(inner_text)), None)
                 sub.mentions.append(Mention(ctx.original(s - 1, s + len(inner_text) + 1), s - 1, s + len(inner_text) + 1))
-        ctx.claim(m.start(), m.end())
+        ctx.claim(m.start(), m.end(), "document")
 
     for num in numbers:  # numbers cited without a title
         if num.start in used_numbers or _inside_title(ctx, num):
@@ -145,7 +145,7 @@ def extract_documents(ctx: Context) -> None:
         doc.mentions.append(Mention(ctx.original(num.start, num.end), num.start, num.end))
     for doc in docs:
         for mention in doc.mentions:
-            ctx.claim(mention.start, mention.end)
+            ctx.claim(mention.start, mention.end, "document")
     record.policy_documents.extend(docs)
 
 

@@ -11,7 +11,11 @@ import re
 
 from ..model import Agency, Mention, Organization
 from .base import Context, extractor
+from .lexicon import VERBS_BEFORE_NAMES
 
+_PLACE_LEVEL = ("自治区", "自治州", "自治县", "省", "市", "区", "县", "镇", "乡", "旗", "盟")
+# Characters that do not occur in place names but do end words before a level word.
+_NOT_IN_PLACE = set("部局厅委处办室院会建设发展加强推进促进实现开展提升级内外前后上下各全本该其")
 _LEVEL = ("自治区", "自治州", "全国", "国家", "中央", "省", "市", "区", "县", "镇", "乡", "州", "盟", "旗")
 # Suffixes that end an agency name, longest first so 人民政府办公厅 beats 政府.
 _SUFFIXES = sorted(
@@ -25,10 +29,8 @@ _SUFFIXES = sorted(
     reverse=True,
 )  # fmt: skip
 _SUFFIX_RE = re.compile("|".join(map(re.escape, _SUFFIXES)))
-_INNER_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们用作给至到有以，。、；：！？“”《》\"'")
-_VERBS = ("协调", "督促", "会同", "联合", "报送", "上报", "提交", "交由", "组织", "指导", "支持", "配合",
-          "委托", "报请", "经", "由", "请", "按照", "根据", "落实", "牵头", "批复", "同意", "印发", "转来",
-          "发布", "审议", "报", "向", "你", "您")  # fmt: skip
+_INNER_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们给至到以年月日，。、；：！？“”《》\"'")
+_VERBS = VERBS_BEFORE_NAMES
 _BARE_TYPES = ("财政厅", "科技厅", "国资委", "发改委", "工信厅", "交通局", "路政局", "教育厅", "教育局",
                "公安厅", "公安局", "民政厅", "民政局", "商务厅", "商务局", "卫健委", "住建局", "住建厅",
                "交通运输局", "交通运输厅", "工业和信息化局", "工业和信息化厅", "财政局", "科技局",
@@ -41,8 +43,10 @@ _BARE_TYPES = ("财政厅", "科技厅", "国资委", "发改委", "工信厅", 
                "证监会", "国家税务总局", "市场监管总局", "海关总署")  # fmt: skip
 _BARE_RE = re.compile("|".join(map(re.escape, sorted(set(_BARE_TYPES), key=len, reverse=True))))
 _NOT_AGENCY_TAIL = ("投资", "引导基金", "基金", "平台", "公司", "集团", "银行", "大学", "学院")
-_NOT_AGENCY = {"市委市政府", "党中央国务院", "省委省政府", "市政府市委", "财政", "中央", "国家", "全市",
+_NOT_AGENCY = {"财政", "中央", "国家", "全市",
                "全省", "全区", "全县", "政府", "人大", "政协", "部", "局", "厅", "委", "处", "中心"}  # fmt: skip
+# Suffixes that make a name an agency even with no place or level word in front.
+_SELF_STANDING = ("领导小组办公室", "领导小组", "联席会议", "指挥部办公室", "指挥部")
 _OPENERS = ("自治区", "自治州", "全国", "国家", "国务院", "中央", "中共", "党中央", "省", "市", "区", "县", "镇", "乡")
 _PROVINCE_SHORT = ("北京", "天津", "上海", "重庆", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "江苏",
                    "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南",
@@ -52,15 +56,16 @@ _JOINED = re.compile(r"(市委|省委|区委|县委|自治区党委|党中央)(�
 ORG_SUFFIX = re.compile(
     r"(股份有限公司|有限责任公司|有限公司|集团|银行(?:[\u4e00-\u9fff]{2,4}分行)?|分行|支行|小贷公司|小额贷款公司|"
     r"担保公司|保险社|保险公司|证券|大学|学院|中学|小学|研究院|研究所|协会|商会|联合会|工商联|"
-    r"孵化器|创投网|总队|联盟|合作平台|共享平台|服务平台|管理平台|APP|小程序)"
+    r"孵化器|创投网|总队|联盟|合作平台|共享平台|服务平台|管理平台|APP|小程序|公司|学校|医院|幼儿园)"
 )
 _ORG_STOP = _INNER_STOP | set("0123456789年月日个家项为以和")
 _GENERIC_ORG_WORDS = ("科技", "商业", "辖内", "各大", "大", "国有", "金融", "融资", "担保", "小额贷款", "国家级",
                       "市级", "区级", "省级", "专业", "相关", "多家", "本地", "生物", "级", "一批", "重点",
                       "高等", "民营", "股份制", "地方", "农村", "城市", "设立", "鼓励", "扩大", "推动",
-                      "进一步", "引导", "支持", "开展", "建立", "通过", "组织", "所有", "上市", "中小")  # fmt: skip
-_ORG_VERBS = ("设立", "鼓励", "扩大", "推动", "引导", "支持", "开展", "建立", "通过", "组织", "成立", "联合",
-              "依托", "发挥", "推进", "加强", "积极", "指导", "督促", "协调", "要求", "围绕", "培育", "打造")  # fmt: skip
+                      "进一步", "引导", "支持", "开展", "建立", "通过", "组织", "所有", "上市", "中小",
+                      "自治区级", "特色", "共性", "综合", "技术", "行业", "辖区", "市辖区", "中小微",
+                      "企业", "微信", "各类", "示范", "公共", "科研", "服务", "合作", "保险", "证券")  # fmt: skip
+_ORG_VERBS = VERBS_BEFORE_NAMES
 
 
 @extractor("agencies", assigns=("agencies",), order=40)
@@ -107,9 +112,13 @@ def _agency_start(ctx: Context, suffix_start: int) -> int | None:
         elif depth == 0 and _after_verb(norm, run):
             break
         run -= 1
+    if norm[run - 1 : run] in "我本全" and norm[run : run + 1] in "市省区县":
+        run += 1  # 我市清欠工作领导小组: 我市 is a pronoun, not part of the name
     for p in range(run, suffix_start + 1):
         if _opens_agency(norm, p):
             return p
+    if norm.startswith(_SELF_STANDING, suffix_start) and suffix_start - run >= 2:
+        return run
     return None
 
 
@@ -121,10 +130,19 @@ def _opens_agency(norm: str, p: int) -> bool:
 
 def _is_name_start(norm: str, i: int) -> bool:
     """A place name (2–4 chars) followed by a level word: 深圳市, 南票区, 台集屯镇."""
-    for n in (2, 3, 4):
-        if norm.startswith(_LEVEL, i + n) and all("\u4e00" <= c <= "\u9fff" for c in norm[i : i + n]):
-            return True
-    return norm.startswith(_PROVINCE_SHORT, i)
+    if norm.startswith(_PROVINCE_SHORT, i):
+        return True
+    for n in (2, 3):
+        name = norm[i : i + n]
+        if norm.startswith(_PLACE_LEVEL, i + n) and _plausible_place(name):
+            return not norm.startswith(("市场", "市民", "区域", "县城"), i + n)
+    return False
+
+
+def _plausible_place(name: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fff" and c not in _NOT_IN_PLACE for c in name) and not any(
+        v in name for v in _VERBS
+    )
 
 
 def _after_verb(norm: str, i: int) -> bool:
@@ -147,8 +165,18 @@ _FALSE_ENDINGS = ("布局", "格局", "大局", "全局", "结局", "开局", "�
                   "餐厅", "之处", "好处", "难处", "用处", "到处")  # fmt: skip
 
 
+_FALSE_NEXT = {"部": "分署门位件", "局": "面势限", "委": "托屈婉", "处": "理置于分", "厅": "堂", "府": "性"}
+_VAGUE = ("相关", "有关", "主管", "职能", "各级", "省级", "市级", "区级", "县级")
+
+
 def _rejected(ctx: Context, start: int, end: int, text: str) -> bool:
-    if text in _NOT_AGENCY or ctx.overlaps_claimed(start, end) or text.endswith(_FALSE_ENDINGS):
+    if text in _NOT_AGENCY or ctx.overlaps_claimed(start, end, ("fund",)) or text.endswith(_FALSE_ENDINGS):
+        return True
+    if "届" in text or "次会议" in text or ctx.norm[start - 1 : start] == "各":
+        return True
+    if ctx.norm[end : end + 1] in _FALSE_NEXT.get(text[-1], ""):
+        return True
+    if text.endswith("部门") and (any(v in text for v in _VAGUE) or len(text) > 6):
         return True
     if text.endswith("处") and not re.search(r"[局厅委办].{1,6}处$", text):
         return True
@@ -176,17 +204,19 @@ def split_joined(ctx: Context) -> None:
 def extract_organizations(ctx: Context) -> None:
     """Companies, banks, schools, associations and platforms (not government bodies)."""
     orgs: dict[str, Organization] = {}
+    spans = []
     for m in ctx.finditer(ORG_SUFFIX):
-        if ctx.overlaps_claimed(m.start(), m.end()):
+        if ctx.overlaps_claimed(m.start(), m.end(), ("document", "fund")):
             continue
-        start = _quoted_name_start(ctx, m.start()) or _walk_org(ctx, m.start())
+        start = _walk_org(ctx, m.start())
         if m.start() - start < 2 and m.group(1) not in ("工商联",):
             continue
-        name = ctx.original(start, m.end())
-        if _generic_org(ctx.norm[start : m.end()], m.group(1)):
-            continue
+        if not _generic_org(ctx.norm[start : m.end()], m.group(1)):
+            spans.append((start, m.end()))
+    for start, end in _drop_nested(spans):
+        name = ctx.original(start, end)
         org = orgs.setdefault(name, Organization(name=name))
-        org.mentions.append(Mention(name, start, m.end()))
+        org.mentions.append(Mention(name, start, end))
     for m in ctx.finditer(re.compile(r"“([^“”\n]{2,30})”\s*(?:平台|APP|小程序)")):
         name = ctx.original(m.start(1), m.end(1))
         org = orgs.setdefault(name, Organization(name=name))
@@ -194,11 +224,7 @@ def extract_organizations(ctx: Context) -> None:
     ctx.record.organizations.extend(orgs.values())
     for org in ctx.record.organizations:
         for mention in org.mentions:
-            ctx.claim(mention.start, mention.end)
-
-
-def _quoted_name_start(ctx: Context, pos: int) -> int | None:
-    return None
+            ctx.claim(mention.start, mention.end, "org")
 
 
 def _walk_org(ctx: Context, pos: int) -> int:

@@ -43,7 +43,7 @@ SELF_NUMBER = re.compile(
 TITLE_QUOTED = re.compile(r"[《“\"]([^《》“”\"\n]{4,150})[》”\"]")
 TITLE_UNQUOTED = re.compile(r"提出?的\s*(关于[^。\n]{4,120}?(?:建议|提案|议案))\s*(?:已)?\s*收悉")
 TITLE_FIELD = re.compile(r"^\s*(?:题\s*目|标\s*题|案\s*由|建议题目|提案题目)\s*[:：]\s*(.*)$", re.M)
-LEAD_FIELD = re.compile(r"(?:^|\s)主办单位\s*[:：]\s*([^\s:：;；]+)", re.M)
+LEAD_FIELD = re.compile(r"(?:^|\s)主办单位\s*[:：]\s*([^\s:：;；]+)|^\s*主办单位[ \t]+(会办|协办)\S*[^\n]*", re.M)
 CO_FIELD = re.compile(r"(?:会办|协办|分办)单位\s*[:：]\s*([^\n]+)")
 CO_INLINE = re.compile(r"会办单位([^。；\n]{2,120}?)(?:的)?意见")
 _SPLIT_NAMES = re.compile(r"\s*[、,，;；]\s*|\s+和\s*|(?<=[局厅委室办部府])和|(?<=[局厅委室办部府])及")
@@ -231,10 +231,10 @@ def _extract_handling_units(ctx: Context) -> None:
     p = ctx.record.proposal
     m = LEAD_FIELD.search(ctx.norm, ctx.start, ctx.end)
     if m:
-        value = m.group(1)
-        if re.fullmatch(r"(会办|协办|交办日期|交办|单位)", value):
+        value = m.group(1) or m.group(2)
+        if m.group(2) or re.fullmatch(r"(会办|协办|交办日期|交办|单位)", value):
             # a table header row: the value is the first cell of the next line
-            nl = ctx.norm.find("\n", m.end())
+            nl = ctx.norm.find("\n", m.end() if m.group(2) else m.end(1))
             nxt = re.match(r"\s*([^\s;；|]+)", ctx.norm[nl + 1 : ctx.end]) if nl >= 0 else None
             if nxt:
                 s = nl + 1 + nxt.start(1)
@@ -351,5 +351,5 @@ def _extract_self_number(ctx: Context, head_end: int) -> None:
             if code and not re.search(r"(会议|届|关于|号提案|号建议)", code.group(0)):
                 s = ctx.start + m.start(1)
                 ctx.record.reply.self_document_number = ctx.original(s, s + len(value)).strip()
-                ctx.claim(s, s + len(value))
+                ctx.claim(s, s + len(value), "self-number")
                 return

@@ -72,7 +72,7 @@ def extract_funds(ctx: Context) -> None:
     record.funds.extend(funds.values())
     for fund in record.funds:
         for mention in fund.mentions:
-            ctx.claim(mention.start, mention.end)
+            ctx.claim(mention.start, mention.end, "fund")
 
 
 def _skip_counters(norm: str, start: int, limit: int) -> int:
