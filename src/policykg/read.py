@@ -233,7 +233,7 @@ _IMAGES = (
 )
 _ARCHIVES = (
     (b"\x1f\x8b", "gzip archive"),
-    (b"BZh", "bzip2 archive"),
+    (b"BZh", "bzip2 archive"),  # only with a block-size digit after it
     (b"\xfd7zXZ\x00", "xz archive"),
     (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
     (b"Rar!\x1a\x07", "RAR archive"),
@@ -243,8 +243,7 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def _sniff_container(raw: bytes, path: str | Path) -> str | None:
     """``"pdf"``/``"docx"`` for supported containers, ``None`` for text; else ReadError."""
-    head = raw[:1024]
-    if head.startswith(b"%PDF-") or b"%PDF-" in head:  # PDF allows junk before the header
+    if _is_pdf(raw):
         return "pdf"
     if raw.startswith(b"PK\x03\x04"):
         return _sniff_zip(raw, path)
@@ -258,9 +257,17 @@ def _sniff_container(raw: bytes, path: str | Path) -> str | None:
     if raw.startswith(b"RIFF") and raw[8:12] == b"WEBP":
         raise ReadError(path, "image file (WebP), not a letter; OCR it first")
     for magic, kind in _ARCHIVES:
-        if raw.startswith(magic):
+        if raw.startswith(magic) and (magic != b"BZh" or raw[3:4].isdigit()):
             raise ReadError(path, f"{kind}, not a letter; unpack it first")
     return None
+
+
+def _is_pdf(raw: bytes) -> bool:
+    """``%PDF-`` at the start, or in the first KB of a file that ends like a PDF
+    (readers tolerate junk before the header; a letter merely quoting it is not a PDF)."""
+    if raw.lstrip()[:5] == b"%PDF-":
+        return True
+    return b"%PDF-" in raw[:1024] and b"%%EOF" in raw[-2048:]
 
 
 def _sniff_zip(raw: bytes, path: str | Path) -> str:
@@ -417,11 +424,11 @@ def _decode_cjk_legacy(raw: bytes, path: str | Path) -> tuple[str, str]:
     big5 = next((d for c in _BIG5_FAMILY if (d := _strict_or_none(raw, c, c)) is not None), None)
     if gb is not None and big5 is None:
         return gb
-    if gb is not None or big5 is not None:
+    if big5 is not None and gb is None:
+        return big5
+    if gb is not None and big5 is not None:  # both fit: Big5 text is valid GB18030 bytes
         guess = _charset_normalizer_guess(raw, ["gb18030", *_BIG5_FAMILY])
-        if guess is not None and guess[1] in _BIG5_FAMILY and big5 is not None:
-            return big5
-        return gb if gb is not None else big5  # type: ignore[return-value]
+        return big5 if guess is not None and guess[1] in _BIG5_FAMILY else gb
     guess = _charset_normalizer_guess(raw, None)
     if guess is not None:
         return guess
