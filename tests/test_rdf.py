@@ -315,6 +315,16 @@ def test_record_quads_is_a_generator_into_the_record_graph() -> None:
     assert quads == list(record_quads(record, text))
 
 
+def test_a_span_denoting_two_things_gets_two_mentions() -> None:
+    record = reply_012()
+    start, end = at(REPLY_012, "市政协经济委")
+    record.organizations.append(Organization("市政协经济委", [Mention("市政协经济委", start, end)]))
+    quads = list(record_quads(record, REPLY_012))
+    assert len(quads) == len(set(quads))
+    denoted = {q[2] for q in quads if q[1] == POL.denotes and f"/{start}-{end}" in q[0]}
+    assert denoted == {ids.iri("agency", "深圳市政协经济委员会"), ids.iri("org", "市政协经济委")}
+
+
 def test_no_blank_nodes(dataset: Dataset) -> None:
     assert not [
         q
@@ -454,6 +464,18 @@ def test_sentences_are_bounded_by_punctuation(union: Graph) -> None:
     assert exact.startswith("市财政已出资50亿元") and exact.endswith("予以补偿。")
     date = str(union.value(sentence_of("2021年8月4日"), OA.exact))
     assert date == "2021年8月4日"  # a line of its own, indentation stripped
+
+
+def test_measures_may_name_documents_by_resolver_key() -> None:
+    record = reply_208()
+    other_title = "关于加强政府投资基金管理提高财政出资效益的通知"
+    record.measures[1].documents = ["title:" + DOC_TITLE, other_title]
+    quads = list(record_quads(record, REPLY_208))
+    sub = ids.local_iri(record.record_id, "measure", "1.2")
+    cited = {q[2] for q in quads if q[:2] == (sub, POL.cites)}
+    other = ids.iri("document", "title", other_title)
+    assert cited == {ids.iri("document", "no", DOC_NO), other}
+    assert (other, RDF.type, POL.PolicyDocument, ids.graph_iri(record.record_id)) in quads
 
 
 def test_mentions_with_wrong_offsets_are_dropped() -> None:

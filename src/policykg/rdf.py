@@ -27,6 +27,8 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from inspect import get_annotations
+from types import SimpleNamespace
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -35,6 +37,7 @@ from rdflib.term import Node
 
 from . import ids
 from .model import AgencyRef, Fund, LetterRecord, Mention, PolicyDocument
+from .read import normalize
 from .vocab import DCTERMS, OA, POL, RDF, RDFS, SCHEMA, SKOS, XSD
 
 __all__ = [
@@ -63,12 +66,22 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
 }
 
+# Terms resolved once: a DefinedNamespace attribute costs a microsecond, and record_quads
+# looks up several hundred per letter. ``P`` is POL as a plain object (still no unknown names).
+P = SimpleNamespace(**{name: POL[name] for name in get_annotations(POL)})
+TYPE, LABEL, COMMENT, ALT_LABEL = RDF.type, RDFS.label, RDFS.comment, SKOS.altLabel
+TITLE, DATE = DCTERMS.title, DCTERMS.date
+EXACT, START, END = OA.exact, OA.start, OA.end
+MONETARY_AMOUNT, VALUE, CURRENCY = SCHEMA.MonetaryAmount, SCHEMA.value, SCHEMA.currency
+MENTION, SENTENCE, DENOTES = POL.Mention, POL.Sentence, POL.denotes
+IN_LETTER, IN_SENTENCE = POL.inLetter, POL.inSentence
+
 SENTENCE_END = re.compile(r"[。！？；\n]")
 LABEL_MAX = 60
 CNY = Literal("CNY")
 TRUE = Literal(True)
-KIND_CLASS = {"reply": POL.ReplyLetter, "proposal": POL.ProposalForm, "unknown": POL.Letter}
-KIND_LINK = {"reply": POL.repliesTo, "proposal": POL.formOf, "unknown": POL.concerns}
+KIND_CLASS = {"reply": P.ReplyLetter, "proposal": P.ProposalForm, "unknown": P.Letter}
+KIND_LINK = {"reply": P.repliesTo, "proposal": P.formOf, "unknown": P.concerns}
 _DOC_NUMBER = re.compile(r"〔\d{4}〕.*号$")
 
 
@@ -186,7 +199,12 @@ class _RecordGraph:
         self.jurisdiction = record.jurisdiction
         self.quads: list[Quad] = []
         self._seen: set[tuple[Node, Node, Node]] = set()
-        self._mentions: dict[str, Node] = {}
+        self._mentions: dict[str, Node] = {}  # mention key -> what it denotes
+        self._emitted: set[str] = set()
+        self._sentences: dict[object, URIRef] = {}
+        # mention and sentence IRIs are ids.local_iri(rid, kind, local): prefix + local
+        self._mention_base = str(ids.local_iri(self.rid, "mention", ""))
+        self._sentence_base = str(ids.local_iri(self.rid, "sentence", ""))
         self._bounds: list[int] | None = None
         self.proposal_key = proposal_key(record)
         self.proposal = ids.iri("proposal", self.proposal_key) if self.proposal_key else None
@@ -215,9 +233,15 @@ class _RecordGraph:
         return agencies, orgs
 
     def _document_map(self) -> dict[str, PolicyDocument]:
+        """Documents by every name a measure may use: number, title, alias, resolver key."""
         found: dict[str, PolicyDocument] = {}
         for doc in self.record.policy_documents:
-            for name in (doc.number, doc.title, *doc.aliases):
+            names = [doc.number, doc.title, *doc.aliases]
+            if doc.number:
+                names.append(normalize(doc.number))
+            if doc.title:
+                names.append("title:" + "".join(normalize(doc.title).split()))
+            for name in names:
                 if name:
                     found.setdefault(name, doc)
         return found
@@ -256,13 +280,17 @@ class _RecordGraph:
             while e > end and text[e - 1].isspace():
                 e -= 1
             local = f"{s}-{e}"
-        sentence = ids.local_iri(self.rid, "sentence", local)
-        if (sentence, RDF.type, POL.Sentence) not in self._seen:
-            self.add(sentence, RDF.type, POL.Sentence)
-            self.add(sentence, OA.exact, Literal(text[s:e]))
-            self.add(sentence, OA.start, _count(s))
-            self.add(sentence, OA.end, _count(e))
-            self.add(sentence, POL.inLetter, self.letter)
+        sentence = self._sentences.get(local)
+        if sentence is None:
+            sentence = self._sentences[local] = URIRef(f"{self._sentence_base}{local}")
+            g = self.graph
+            self.quads += (
+                (sentence, TYPE, SENTENCE, g),
+                (sentence, EXACT, Literal(text[s:e]), g),
+                (sentence, START, _count(s), g),
+                (sentence, END, _count(e), g),
+                (sentence, IN_LETTER, self.letter, g),
+            )
         return sentence
 
     def mention(
@@ -283,16 +311,20 @@ class _RecordGraph:
         while self._mentions.setdefault(local, denotes) != denotes:
             n += 1
             local = f"{start}-{end}.{n}"
-        mention = ids.local_iri(self.rid, "mention", local)
-        if (mention, RDF.type, POL.Mention) in self._seen:
+        if local in self._emitted:
             return
-        self.add(mention, RDF.type, POL.Mention)
-        self.add(mention, POL.denotes, denotes)
-        self.add(mention, POL.inLetter, self.letter)
-        self.add(mention, OA.exact, Literal(exact))
-        self.add(mention, OA.start, _count(start))
-        self.add(mention, OA.end, _count(end))
-        self.add(mention, POL.inSentence, self._sentence(start, end))
+        self._emitted.add(local)
+        mention = URIRef(f"{self._mention_base}{local}")
+        g = self.graph
+        self.quads += (
+            (mention, TYPE, MENTION, g),
+            (mention, DENOTES, denotes, g),
+            (mention, IN_LETTER, self.letter, g),
+            (mention, EXACT, Literal(exact), g),
+            (mention, START, _count(start), g),
+            (mention, END, _count(end), g),
+            (mention, IN_SENTENCE, self._sentence(start, end), g),
+        )
 
     def span(self, m: Mention | None, denotes: Node) -> None:
         if m is not None:
@@ -304,12 +336,12 @@ class _RecordGraph:
         self, name: str, jurisdiction: str | None = None, surface: str | None = None
     ) -> URIRef:
         node = ids.iri("agency", *agency_key(name))
-        self.add(node, RDF.type, POL.Agency)
-        self.add(node, RDFS.label, _zh(name))
+        self.add(node, TYPE, P.Agency)
+        self.add(node, LABEL, _zh(name))
         if jurisdiction:
-            self.add(node, POL.jurisdiction, Literal(jurisdiction))
+            self.add(node, P.jurisdiction, Literal(jurisdiction))
         if surface and surface != name:
-            self.add(node, SKOS.altLabel, _zh(surface))
+            self.add(node, ALT_LABEL, _zh(surface))
         return node
 
     def agency_ref(self, ref: AgencyRef) -> URIRef:
@@ -319,16 +351,16 @@ class _RecordGraph:
 
     def organization(self, name: str) -> URIRef:
         node = ids.iri("org", name)
-        self.add(node, RDF.type, POL.Organization)
-        self.add(node, RDFS.label, _zh(name))
+        self.add(node, TYPE, P.Organization)
+        self.add(node, LABEL, _zh(name))
         return node
 
     def person(self, name: str) -> URIRef:
         node = ids.iri("person", self.jurisdiction, name)
-        self.add(node, RDF.type, POL.Person)
-        self.add(node, RDFS.label, _zh(name))
+        self.add(node, TYPE, P.Person)
+        self.add(node, LABEL, _zh(name))
         if self.jurisdiction:
-            self.add(node, POL.jurisdiction, Literal(self.jurisdiction))
+            self.add(node, P.jurisdiction, Literal(self.jurisdiction))
         return node
 
     def named_body(self, name: str) -> URIRef | None:
@@ -342,33 +374,33 @@ class _RecordGraph:
 
     def document(self, doc: PolicyDocument) -> URIRef:
         node = ids.iri("document", *document_key(doc))
-        self.add(node, RDF.type, POL.PolicyDocument)
-        self.add(node, RDFS.label, _zh(doc.title or doc.number or ""))
+        self.add(node, TYPE, P.PolicyDocument)
+        self.add(node, LABEL, _zh(doc.title or doc.number or ""))
         if doc.number:
-            self.add(node, POL.documentNumber, Literal(doc.number))
+            self.add(node, P.documentNumber, Literal(doc.number))
         if doc.title:
-            self.add(node, DCTERMS.title, _zh(doc.title))
+            self.add(node, TITLE, _zh(doc.title))
         for alias in doc.aliases:
-            self.add(node, POL.alias, _zh(alias))
+            self.add(node, P.alias, _zh(alias))
         if doc.issuer:
-            self.add(node, POL.issuedBy, self.agency(doc.issuer, doc.jurisdiction))
+            self.add(node, P.issuedBy, self.agency(doc.issuer, doc.jurisdiction))
         if doc.issuer_inferred:
-            self.add(node, POL.issuerInferred, TRUE)
+            self.add(node, P.issuerInferred, TRUE)
         if doc.issuer_code:
-            self.add(node, POL.issuerCode, Literal(doc.issuer_code))
+            self.add(node, P.issuerCode, Literal(doc.issuer_code))
         if doc.year is not None:
-            self.add(node, POL.year, _integer(doc.year))
+            self.add(node, P.year, _integer(doc.year))
         if doc.serial:
-            self.add(node, POL.serial, Literal(doc.serial))
+            self.add(node, P.serial, Literal(doc.serial))
         if doc.jurisdiction:
-            self.add(node, POL.jurisdiction, Literal(doc.jurisdiction))
+            self.add(node, P.jurisdiction, Literal(doc.jurisdiction))
         return node
 
     def document_ref(self, name: str) -> URIRef:
-        """The document a measure refers to by number or title."""
+        """The document a measure refers to by number, title, alias or ``title:<title>`` key."""
         doc = self._documents.get(name)
         if doc is None:
-            kind, value = document_key(name)
+            kind, value = document_key(name.removeprefix("title:"))
             doc = PolicyDocument(
                 value if kind == "no" else None, value if kind == "title" else None
             )
@@ -376,16 +408,16 @@ class _RecordGraph:
 
     def fund(self, name: str) -> URIRef:
         node = ids.iri("fund", *fund_key(name, self.jurisdiction))
-        self.add(node, RDF.type, POL.Fund)
-        self.add(node, RDFS.label, _zh(name))
+        self.add(node, TYPE, P.Fund)
+        self.add(node, LABEL, _zh(name))
         return node
 
     def monetary_amount(self, node: URIRef, value: Decimal, written: str | None) -> URIRef:
-        self.add(node, RDF.type, SCHEMA.MonetaryAmount)
-        self.add(node, SCHEMA.value, decimal_literal(value))
-        self.add(node, SCHEMA.currency, CNY)
+        self.add(node, TYPE, MONETARY_AMOUNT)
+        self.add(node, VALUE, decimal_literal(value))
+        self.add(node, CURRENCY, CNY)
         if written:
-            self.add(node, POL.amountText, Literal(written))
+            self.add(node, P.amountText, Literal(written))
         return node
 
 
@@ -394,38 +426,38 @@ class _RecordGraph:
 
 def _letter(b: _RecordGraph) -> None:
     r, letter = b.record, b.letter
-    b.add(letter, RDF.type, POL.Letter)  # explicit, so queries need no RDFS inference
-    b.add(letter, RDF.type, KIND_CLASS.get(r.kind, POL.Letter))
-    b.add(letter, POL.sourceFile, Literal(r.source_key))
-    b.add(letter, POL.contentHash, Literal(r.content_hash))
-    b.add(letter, POL.recordIndex, _count(r.record_index))
+    b.add(letter, TYPE, P.Letter)  # explicit, so queries need no RDFS inference
+    b.add(letter, TYPE, KIND_CLASS.get(r.kind, P.Letter))
+    b.add(letter, P.sourceFile, Literal(r.source_key))
+    b.add(letter, P.contentHash, Literal(r.content_hash))
+    b.add(letter, P.recordIndex, _count(r.record_index))
     if r.jurisdiction:
-        b.add(letter, POL.jurisdiction, Literal(r.jurisdiction))
+        b.add(letter, P.jurisdiction, Literal(r.jurisdiction))
     for i, warning in enumerate(r.warnings, 1):
         node = ids.local_iri(b.rid, "warning", i)
-        b.add(letter, POL.hasWarning, node)
-        b.add(node, RDF.type, POL.DataQualityWarning)
-        b.add(node, POL.warningCode, Literal(warning.code))
-        b.add(node, RDFS.comment, Literal(warning.message))
+        b.add(letter, P.hasWarning, node)
+        b.add(node, TYPE, P.DataQualityWarning)
+        b.add(node, P.warningCode, Literal(warning.code))
+        b.add(node, COMMENT, Literal(warning.message))
         b.mention(warning.start, warning.end, node)
 
 
 def _reply(b: _RecordGraph) -> None:
     reply, letter = b.record.reply, b.letter
     if reply.agency is not None:
-        b.add(letter, POL.sentBy, b.agency_ref(reply.agency))
+        b.add(letter, P.sentBy, b.agency_ref(reply.agency))
     day = _date_literal(reply.date)
     if day is not None:
-        b.add(letter, DCTERMS.date, day)
+        b.add(letter, DATE, day)
         b.span(reply.date_mention, day)
     for ref in reply.cc:
-        b.add(letter, POL.cc, b.agency_ref(ref))
+        b.add(letter, P.cc, b.agency_ref(ref))
     if reply.disclosure:
         disclosure = _zh(reply.disclosure)
-        b.add(letter, POL.disclosure, disclosure)
+        b.add(letter, P.disclosure, disclosure)
         b.span(reply.disclosure_mention, disclosure)
     if reply.self_document_number:
-        b.add(letter, POL.documentNumber, Literal(reply.self_document_number))
+        b.add(letter, P.documentNumber, Literal(reply.self_document_number))
 
 
 def _proposers(b: _RecordGraph) -> list[tuple[Mention, URIRef]]:
@@ -458,7 +490,7 @@ def _addressee(b: _RecordGraph, proposers: list[tuple[Mention, URIRef]]) -> None
         name = next(inside, None)
         node = b.agency(name) if name else None
     if node is not None:
-        b.add(b.letter, POL.addressedTo, node)
+        b.add(b.letter, P.addressedTo, node)
         b.span(m, node)
 
 
@@ -467,14 +499,14 @@ def _session(b: _RecordGraph) -> URIRef | None:
     if session is None:
         return None
     node = ids.iri("session", b.jurisdiction, session.text)
-    b.add(node, RDF.type, POL.Session)
-    b.add(node, RDFS.label, _zh(session.text))
+    b.add(node, TYPE, P.Session)
+    b.add(node, LABEL, _zh(session.text))
     if session.body:
-        b.add(node, POL.sessionBody, _zh(session.body))
+        b.add(node, P.sessionBody, _zh(session.body))
     if session.term is not None:
-        b.add(node, POL.term, _integer(session.term))
+        b.add(node, P.term, _integer(session.term))
     if session.meeting is not None:
-        b.add(node, POL.meeting, _integer(session.meeting))
+        b.add(node, P.meeting, _integer(session.meeting))
     b.mention(session.start, session.end, node, session.text)
     return node
 
@@ -485,34 +517,34 @@ def _proposal(b: _RecordGraph) -> None:
     _addressee(b, proposers)
     if node is None:
         return
-    b.add(b.letter, KIND_LINK.get(b.record.kind, POL.concerns), node)
-    b.add(node, RDF.type, POL.Proposal)
-    b.add(node, RDFS.label, _zh(proposal.title or f"第{proposal.number}号"))
+    b.add(b.letter, KIND_LINK.get(b.record.kind, P.concerns), node)
+    b.add(node, TYPE, P.Proposal)
+    b.add(node, LABEL, _zh(proposal.title or f"第{proposal.number}号"))
     if proposal.number:
-        b.add(node, POL.proposalNumber, Literal(proposal.number))
+        b.add(node, P.proposalNumber, Literal(proposal.number))
         b.span(proposal.number_mention, node)
     for variant in proposal.number_variants:
-        b.add(node, POL.numberVariant, Literal(variant.text))
+        b.add(node, P.numberVariant, Literal(variant.text))
         b.span(variant, node)
     if proposal.title:
-        b.add(node, DCTERMS.title, _zh(proposal.title))
+        b.add(node, TITLE, _zh(proposal.title))
         b.span(proposal.title_mention, node)
     session = _session(b)
     if session is not None:
-        b.add(node, POL.session, session)
+        b.add(node, P.session, session)
     for m, agent in proposers:
-        b.add(node, POL.proposedBy, agent)
+        b.add(node, P.proposedBy, agent)
         b.span(m, agent)
     if proposal.handling_type:
-        b.add(node, POL.handlingType, _zh(proposal.handling_type))
+        b.add(node, P.handlingType, _zh(proposal.handling_type))
     if proposal.lead_agency is not None:
-        b.add(node, POL.leadAgency, b.agency_ref(proposal.lead_agency))
+        b.add(node, P.leadAgency, b.agency_ref(proposal.lead_agency))
     for ref in proposal.co_agencies:
-        b.add(node, POL.coAgency, b.agency_ref(ref))
+        b.add(node, P.coAgency, b.agency_ref(ref))
     for suggestion in proposal.suggestions:
         sug = _suggestion(b, suggestion.index)
-        b.add(sug, RDFS.label, _zh(suggestion.label))
-        b.add(sug, POL.text, _zh(suggestion.text))
+        b.add(sug, LABEL, _zh(suggestion.label))
+        b.add(sug, P.text, _zh(suggestion.text))
         b.mention(suggestion.start, suggestion.end, sug)
 
 
@@ -520,9 +552,9 @@ def _suggestion(b: _RecordGraph, index: int) -> URIRef:
     """The ``index``-th suggestion of this record's proposal (which must exist)."""
     assert b.proposal is not None
     node = ids.iri("suggestion", b.proposal_key, index)
-    b.add(b.proposal, POL.hasSuggestion, node)
-    b.add(node, RDF.type, POL.Suggestion)
-    b.add(node, POL.order, _integer(index))
+    b.add(b.proposal, P.hasSuggestion, node)
+    b.add(node, TYPE, P.Suggestion)
+    b.add(node, P.order, _integer(index))
     return node
 
 
@@ -530,34 +562,34 @@ def _entities(b: _RecordGraph) -> None:
     r, letter = b.record, b.letter
     for doc in r.policy_documents:
         node = b.document(doc)
-        b.add(letter, POL.cites, node)
+        b.add(letter, P.cites, node)
         for m in doc.mentions:
             b.span(m, node)
     for agency in r.agencies:
         node = b.agency(agency.name, agency.jurisdiction)
-        b.add(letter, POL.mentions, node)
+        b.add(letter, P.mentions, node)
         for m in agency.mentions:
             if m.text != agency.name:
-                b.add(node, SKOS.altLabel, _zh(m.text))
+                b.add(node, ALT_LABEL, _zh(m.text))
             b.span(m, node)
     for org in r.organizations:
         node = b.organization(org.name)
-        b.add(letter, POL.mentions, node)
+        b.add(letter, P.mentions, node)
         for m in org.mentions:
             b.span(m, node)
     amounts: _AmountIndex = {}
     for amount in r.amounts:
         node = ids.local_iri(b.rid, "amount", amount.start)
         amounts.setdefault((amount.text, amount.value_cny), []).append((amount.start, node))
-        b.add(letter, POL.reportsAmount, b.monetary_amount(node, amount.value_cny, amount.text))
+        b.add(letter, P.reportsAmount, b.monetary_amount(node, amount.value_cny, amount.text))
         b.mention(amount.start, amount.end, node, amount.text)
     for fund in r.funds:
         node = b.fund(fund.name)
-        b.add(letter, POL.mentions, node)
+        b.add(letter, P.mentions, node)
         for m in fund.mentions:
             b.span(m, node)
         if fund.amount_cny is not None:
-            b.add(node, POL.amount, _fund_amount(b, fund, amounts))
+            b.add(node, P.amount, _fund_amount(b, fund, amounts))
 
 
 def _fund_amount(b: _RecordGraph, fund: Fund, amounts: _AmountIndex) -> URIRef:
@@ -581,23 +613,23 @@ def _measures(b: _RecordGraph) -> None:
     paths = {m.path for m in r.measures}
     for i, measure in enumerate(r.measures, 1):
         node = ids.local_iri(b.rid, "measure", measure.path)
-        b.add(b.letter, POL.hasMeasure, node)
-        b.add(node, RDF.type, POL.Measure)
-        b.add(node, RDFS.label, _zh(_short(f"{measure.label}{measure.title}")))
-        b.add(node, POL.text, _zh(text[measure.start : measure.end]))
+        b.add(b.letter, P.hasMeasure, node)
+        b.add(node, TYPE, P.Measure)
+        b.add(node, LABEL, _zh(_short(f"{measure.label}{measure.title}")))
+        b.add(node, P.text, _zh(text[measure.start : measure.end]))
         last = measure.path.rsplit(".", 1)[-1]
-        b.add(node, POL.order, _integer(int(last) if last.isdigit() else i))
+        b.add(node, P.order, _integer(int(last) if last.isdigit() else i))
         parent = measure.path.rpartition(".")[0]
         if parent in paths:
-            b.add(node, POL.partOf, ids.local_iri(b.rid, "measure", parent))
+            b.add(node, P.partOf, ids.local_iri(b.rid, "measure", parent))
         if measure.suggestion_index is not None and b.proposal is not None:
-            b.add(node, POL.respondsTo, _suggestion(b, measure.suggestion_index))
+            b.add(node, P.respondsTo, _suggestion(b, measure.suggestion_index))
         for name in measure.documents:
-            b.add(node, POL.cites, b.document_ref(name))
+            b.add(node, P.cites, b.document_ref(name))
         for name in measure.funds:
-            b.add(node, POL.mentions, b.fund(name))
+            b.add(node, P.mentions, b.fund(name))
         for name in measure.agencies:
-            b.add(node, POL.mentions, b.agency(name))
+            b.add(node, P.mentions, b.agency(name))
         b.mention(measure.start, measure.end, node)
 
 
@@ -651,7 +683,7 @@ def _term_key(term: Node) -> tuple[int, str, str, str]:
 
 
 def _predicate_key(term: Node) -> tuple[int, str, str, str]:
-    return (-1, "", "", "") if term == RDF.type else _term_key(term)
+    return (-1, "", "", "") if term == TYPE else _term_key(term)
 
 
 def _namespace_manager() -> NamespaceManager:
@@ -673,7 +705,7 @@ def _turtle_block(
         parts = []
         for p in sorted(predicates, key=_predicate_key):
             objects = sorted(set(predicates[p]), key=_term_key)
-            verb = "a" if p == RDF.type else p.n3(nm)
+            verb = "a" if p == TYPE else p.n3(nm)
             parts.append(f"{verb} " + " , ".join(o.n3(nm) for o in objects))
         body = f" ;\n{indent}    ".join(parts)
         lines.append(f"{indent}{s.n3(nm)}\n{indent}    {body} .\n")
