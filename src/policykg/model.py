@@ -175,6 +175,7 @@ class LetterRecord:
     measures: list[Measure] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
     jurisdiction: str | None = None  # the letter's own jurisdiction, e.g. 深圳市
+    proposal_key: str | None = None  # set by resolve.link_corpus: one key per real proposal
 
     @property
     def record_id(self) -> str:

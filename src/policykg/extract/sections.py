@@ -85,13 +85,16 @@ def extract_measures(ctx: Context) -> None:
     heads.sort()
     heads = [h for h in heads if _plausible(ctx, h)]
     closing = _closing(ctx, heads[-1][0] if heads else ctx.start)
-    counters = [0, 0, 0, 0, 0]
+    stack: list[tuple[int, str]] = []  # (level, path) of the open ancestors
+    children: dict[str, int] = {}  # path → number of children so far ("" is the root)
     for i, (start, level, label, label_end) in enumerate(heads):
         end = next((h[0] for h in heads[i + 1 :] if h[1] <= level), closing)
-        counters[level] += 1
-        for deeper in range(level + 1, 5):
-            counters[deeper] = 0
-        path = ".".join(str(c) for c in counters[1 : level + 1])
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        parent = stack[-1][1] if stack else ""
+        children[parent] = children.get(parent, 0) + 1
+        path = f"{parent}.{children[parent]}" if parent else str(children[parent])
+        stack.append((level, path))
         title_end = _first(ctx.norm, label_end, min(end, label_end + 200), "。；\n")
         title = ctx.original(label_end, title_end).strip()
         ctx.record.measures.append(
