@@ -12,6 +12,8 @@ from decimal import Decimal
 
 import pyoxigraph
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pyshacl import validate
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
@@ -433,6 +435,14 @@ def test_decimals_are_exact(dataset: Dataset) -> None:
     assert value.toPython() == Decimal("184569800")
     assert str(decimal_literal(Decimal("1.05E+8"))) == "105000000"
     assert str(decimal_literal(Decimal("0.50"))) == "0.5"
+
+
+@given(st.decimals(min_value=0, max_value=10**15, allow_nan=False, allow_infinity=False, places=4))
+def test_decimal_literals_round_trip(value: Decimal) -> None:
+    literal = decimal_literal(value)
+    assert "E" not in str(literal) and "e" not in str(literal)
+    assert literal.toPython() == value
+    assert Literal(str(literal), datatype=XSD.decimal).toPython() == value
 
 
 def test_every_mention_slices_its_text(union: Graph) -> None:
