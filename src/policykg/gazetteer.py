@@ -37,7 +37,7 @@ LEVELS = ("national", "province", "prefecture", "county", "township")
 _LEVEL_PREFIXES = ("自治区", "自治州", "自治县", "自治旗", "省", "市", "区", "县", "州", "旗", "盟", "镇", "乡")
 _PREFIX_LEVEL = {
     "自治区": "province", "省": "province", "自治州": "prefecture", "州": "prefecture",
-    "盟": "prefecture", "市": None, "区": "county", "县": "county", "自治县": "county",
+    "盟": "prefecture", "市": "prefecture", "区": "county", "县": "county", "自治县": "county",
     "旗": "county", "自治旗": "county", "镇": "township", "乡": "township",
 }
 # Suffixes that make a name a plausible public body.
@@ -137,6 +137,15 @@ def _agency_like(text: str) -> bool:
     return text.endswith(_AGENCY_SUFFIXES) and not text.endswith(_ORG_SUFFIXES)
 
 
+def _suffix_fits(surface: str, form: str) -> bool:
+    """A bare 交通局 names a 局, so it cannot be a province's 交通运输厅."""
+    for written, accepted in (("局", ("局",)), ("厅", ("厅",)), ("委", ("委", "委员会")),
+                              ("办", ("办", "办公室", "办公厅"))):
+        if surface.endswith(written):
+            return form.endswith(accepted)
+    return True
+
+
 def _expand_tail(tail: str) -> str:
     """Spell out an abbreviated sub-unit: 提案委 → 提案委员会, 代表工委 → 代表工作委员会."""
     if tail.endswith("工委"):
@@ -192,7 +201,7 @@ class Gazetteer:
         self._templates: list[tuple[str, str, AgencyType]] = []
         self._stems: dict[str, AgencyType] = {}
         for t in types:
-            for level, form in t.forms.items():
+            for form in t.forms.values():
                 if "{R}" in form:
                     head, _, tail = form.partition("{R}")
                     if (head, tail, t) not in self._templates:
@@ -364,6 +373,8 @@ class Gazetteer:
         row = self._agency_by_name.get(s)
         if row is None and s not in self._type_surface:
             row = self._agency_short.get(s)
+        if row is None and context is not None:
+            row = self._local_short(s, context)
         if row is not None:
             return self._row_match(row)
         if s.startswith("中共") and len(s) > 2 and s not in self._agency_short:
@@ -379,6 +390,14 @@ class Gazetteer:
         if s in self._type_surface:
             return self._bare(s, context)
         return self._prefixed(s, context)
+
+    def _local_short(self, s: str, context: Region) -> _AgencyRow | None:
+        """A tabled local body named without its region (科创委 in a 深圳 letter)."""
+        for r in self.ancestors(context):
+            row = self._agency_local.get((r.name, s))
+            if row is not None:
+                return row
+        return None
 
     def _row_match(self, row: _AgencyRow) -> AgencyMatch:
         return AgencyMatch(row.name, row.jurisdiction, row.level, True)
@@ -415,7 +434,7 @@ class Gazetteer:
         if target is None:
             if self._type_at(rest)[0] is None and not _agency_like(rest):
                 return None
-            return AgencyMatch(written, None, _PREFIX_LEVEL[prefix] or None, False)
+            return AgencyMatch(written, None, _PREFIX_LEVEL[prefix], False)
         return self._resolve_rest(target, rest, written)
 
     def _level_target(self, prefix: str, context: Region | None) -> Region | None:
@@ -508,11 +527,6 @@ class Gazetteer:
 
     def _bare(self, s: str, context: Region | None) -> AgencyMatch | None:
         """A type name with no region or level prefix: 财政厅, 工信部, 国资委, 交通局."""
-        if context is not None:
-            for r in self.ancestors(context):
-                row = self._agency_local.get((r.name, s))
-                if row is not None:
-                    return self._row_match(row)
         t = self._type_surface[s]
         if len(s) < 3 or not _agency_like(s) or s.endswith("部门"):
             return None
@@ -531,6 +545,9 @@ class Gazetteer:
             if row is not None and context is None:
                 return self._row_match(row)
             return AgencyMatch(s, None, None, False)
+        form = self._build(t, target)
+        if form is not None and not _suffix_fits(s, form):
+            return AgencyMatch(s, None, None, False)
         return self._with_tail(t, target, "", s, s)
 
     # ------------------------------------------------------------------ issuers
@@ -547,6 +564,7 @@ class Gazetteer:
             return None
         chain = self.ancestors(context) if context is not None else []
         ctx_abbr = self._context_abbr(code, context)
+        chain.append(self.national)
         for n in range(len(code), 1, -1):
             rows = self._issuer.get(code[:n])
             if rows:
@@ -585,8 +603,8 @@ class Gazetteer:
         if context is None or context.level == "national":
             return None
         candidates = [a for a in (context.code_abbr, context.abbr) if a]
-        if not candidates and not self.is_known_region(context):
-            candidates = [context.name[0]]
+        if not candidates and context.level != "province":
+            candidates = [context.name[0]]  # 商丘市 → 商政发, 周村区 → 周交政发
         for a in sorted(candidates, key=len, reverse=True):
             if code.startswith(a) and len(code) > len(a):
                 return a
