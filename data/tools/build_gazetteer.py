@@ -451,6 +451,8 @@ NATIONAL_CODES = [
 # Department stems used after a province's abbreviation (X财 → X财政厅) come from the
 # code_stems column of agency_types.tsv; the provincial form gives the name.
 PROVINCE_CODE_STEMS_SKIP = {"政", "府", "发", "委", "党", "政协"}
+# Provincial departments without a central counterpart that every province has.
+PROVINCIAL_ONLY = {"地方金融监督管理"}
 
 # Hand-checked local codes. code, name, jurisdiction
 LOCAL_CODES = [
@@ -539,7 +541,8 @@ def build_issuer_codes() -> list[list[str]]:
         level_col = "prefecture" if municipality else "provincial"
         for t in types:
             form = t[level_col]
-            if not form or "{R}" in form:
+            # only department types every province has: those with a central counterpart
+            if not form or "{R}" in form or not (t["national"] or t["key"] in PROVINCIAL_ONLY):
                 continue
             for stem in filter(None, t["code_stems"].split("|")):
                 if stem in PROVINCE_CODE_STEMS_SKIP:
