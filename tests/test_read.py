@@ -142,11 +142,12 @@ def test_utf8_and_gbk_never_call_charset_normalizer(monkeypatch: pytest.MonkeyPa
     assert read_file(FORMATS / "letter.gbk.txt").text == ORIGINAL
 
 
-def test_unclear_bytes_fall_back_to_charset_normalizer() -> None:
-    # cp1252 bytes that are neither UTF-8 nor GB18030 (0x80 is not a GB18030 lead byte).
+def test_unclear_bytes_without_chinese_are_an_unknown_encoding() -> None:
+    # cp1252 bytes that are neither UTF-8 nor GB18030 (0x80 is not a GB18030 lead byte):
+    # charset-normalizer can decode them, but a guess with no Chinese in it is no letter.
     text = "Caf\u00e9 \u20ac 5 \u2014 r\u00e9ponse \u00e0 la lettre du d\u00e9put\u00e9.\n" * 5
-    source = read_bytes(text.encode("cp1252"))
-    assert source.text == text
+    with pytest.raises(ReadError, match="unknown text encoding"):
+        read_bytes(text.encode("cp1252"), "french.txt")
 
 
 # --------------------------------------------------------------------------- HTML

@@ -430,11 +430,22 @@ def _decode_cjk_legacy(raw: bytes, path: str | Path) -> tuple[str, str]:
         guess = _charset_normalizer_guess(raw, ["gb18030", *_BIG5_FAMILY])
         return big5 if guess is not None and guess[1] in _BIG5_FAMILY else gb
     guess = _charset_normalizer_guess(raw, None)
-    if guess is not None:
+    if guess is not None and _has_chinese(guess[0]):
         return guess
     if _is_control_heavy(raw.decode("latin-1")):
         raise ReadError(path, "binary file, not a letter")
     raise ReadError(path, "unknown text encoding (not UTF-8, UTF-16, GB18030 or Big5)")
+
+
+def _has_chinese(text: str, minimum: int = 4) -> bool:
+    """A letter decodes to some Chinese; a guess (cp1125, latin-1 …) that yields none is wrong."""
+    count = 0
+    for ch in text:
+        if "\u4e00" <= ch <= "\u9fff":
+            count += 1
+            if count >= minimum:
+                return True
+    return False
 
 
 def _charset_normalizer_guess(raw: bytes, only: list[str] | None) -> tuple[str, str] | None:
