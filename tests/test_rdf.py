@@ -42,6 +42,7 @@ from policykg.rdf import (
     fund_key,
     proposal_key,
     record_quads,
+    serialize_quads,
     serialize_sorted,
 )
 from policykg.vocab import DCTERMS, OA, POL, RDF, RDFS, SCHEMA, XSD
@@ -572,6 +573,38 @@ def test_oxigraph_reads_what_we_write(dataset: Dataset, union: Graph) -> None:
 def test_rdflib_reads_sorted_turtle_back_isomorphic(union: Graph) -> None:
     again = Graph().parse(data=serialize_sorted(union, "turtle"), format="turtle")
     assert set(again) == set(union)
+
+
+def test_serialize_quads_equals_serialize_sorted(dataset: Dataset) -> None:
+    quads = [q for record, text in RECORDS for q in record_quads(record, text)]
+    for fmt in ("turtle", "trig", "nt", "nquads"):
+        assert serialize_quads(reversed(quads), fmt) == serialize_sorted(dataset, fmt)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "nt", "nquads"])
+def test_awkward_literals_survive_every_format(fmt: str) -> None:
+    node, graph = ids.ID["x"], ids.ID["graph/x"]
+    values = [
+        Literal('引号"与\\反斜杠\t制表\r\n换行\x01控制\x7f'),
+        Literal("多行\n文本", lang="zh"),
+        Literal("0.5", datatype=XSD.decimal),
+        Literal("true", datatype=XSD.boolean),
+        Literal("纯文本", datatype=XSD.string),
+    ]
+    text = serialize_quads([(node, RDFS.comment, v, graph) for v in values], fmt)
+    rdf_format = {
+        "turtle": pyoxigraph.RdfFormat.TURTLE,
+        "trig": pyoxigraph.RdfFormat.TRIG,
+        "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+        "nquads": pyoxigraph.RdfFormat.N_QUADS,
+    }[fmt]
+    parsed = list(pyoxigraph.parse(text, format=rdf_format))
+    assert sorted(str(t.object.value) for t in parsed) == sorted(str(v) for v in values)
+    if fmt in ("turtle", "nt"):
+        again = Graph().parse(data=text, format=fmt)
+        assert set(again.objects(node, RDFS.comment)) == set(values) - {values[4]} | {
+            Literal("纯文本")
+        }
 
 
 def test_serialize_sorted_rejects_unknown_formats(union: Graph) -> None:

@@ -32,7 +32,6 @@ from types import SimpleNamespace
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from . import ids
@@ -48,6 +47,7 @@ __all__ = [
     "fund_key",
     "proposal_key",
     "record_quads",
+    "serialize_quads",
     "serialize_sorted",
 ]
 
@@ -589,23 +589,19 @@ def _entities(b: _RecordGraph) -> None:
         for m in fund.mentions:
             b.span(m, node)
         if fund.amount_cny is not None:
-            b.add(node, P.amount, _fund_amount(b, fund, amounts))
+            b.add(node, P.amount, _fund_amount(b, fund, fund.amount_cny, amounts))
 
 
-def _fund_amount(b: _RecordGraph, fund: Fund, amounts: _AmountIndex) -> URIRef:
+def _fund_amount(b: _RecordGraph, fund: Fund, value: Decimal, amounts: _AmountIndex) -> URIRef:
     """The amount node of a fund: the stated amount nearest its first mention, else a new one."""
-    candidates = amounts.get((fund.amount, fund.amount_cny)) or [
-        found
-        for (_, value), nodes in amounts.items()
-        if value == fund.amount_cny
-        for found in nodes
+    candidates = amounts.get((fund.amount, value)) or [
+        found for (_, v), nodes in amounts.items() if v == value for found in nodes
     ]
     if candidates:
         anchor = fund.mentions[0].start if fund.mentions else 0
         return min(candidates, key=lambda c: (abs(c[0] - anchor), c[0]))[1]
-    assert fund.amount_cny is not None
     node = ids.local_iri(b.rid, "amount", f"fund-{ids.key_hash(fund.name)}")
-    return b.monetary_amount(node, fund.amount_cny, fund.amount)
+    return b.monetary_amount(node, value, fund.amount)
 
 
 def _measures(b: _RecordGraph) -> None:
@@ -670,97 +666,147 @@ def build_dataset(records: Iterable[tuple[LetterRecord, str]]) -> Dataset:
 
 
 # --- deterministic serialisation ---
+#
+# A small writer of its own rather than rdflib's: rdflib orders TriG graphs by store iteration
+# (hash order), and its serialisers cost more than building the quads. Every term is written
+# once to a string; output is sorted on those strings, so it depends only on the data.
+
+FORMATS = ("turtle", "trig", "nt", "nquads")
+_PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+# applied after \\, " and \n have been replaced (str.replace is much faster than translate)
+_OTHER_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+_ESCAPES = {ord("\r"): "\\r", ord("\t"): "\\t"}
+_ESCAPES.update({c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F) if c not in (9, 10, 13)})
+XSD_STRING = XSD.string
+_IRI_ESCAPES = {ord(c): f"\\u{ord(c):04X}" for c in '<>"{}|^`\\ '}
+_IRI_ESCAPES.update({c: f"\\u{c:04X}" for c in range(0x20)})
 
 
-def _term_key(term: Node) -> tuple[int, str, str, str]:
-    if isinstance(term, URIRef):
-        return (0, str(term), "", "")
-    if isinstance(term, BNode):
-        return (1, str(term), "", "")
-    if isinstance(term, Literal):
-        return (2, str(term), str(term.datatype or ""), term.language or "")
-    return (3, str(term), "", "")
+def _escape(text: str) -> str:
+    """Escape a string for a one-line Turtle / N-Triples literal."""
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return text.translate(_ESCAPES) if _OTHER_CONTROL.search(text) else text
 
 
-def _predicate_key(term: Node) -> tuple[int, str, str, str]:
-    return (-1, "", "", "") if term == TYPE else _term_key(term)
+def _iri_text(iri: str, compact: bool) -> str:
+    """``pol:Agency`` (when ``compact`` and a prefix fits) or ``<…>``."""
+    if compact:
+        for prefix, ns in _PREFIX_ORDER:
+            if iri.startswith(ns) and _LOCAL_NAME.match(iri, len(ns)):
+                return f"{prefix}:{iri[len(ns) :]}"
+    return f"<{iri.translate(_IRI_ESCAPES)}>"
 
 
-def _namespace_manager() -> NamespaceManager:
-    nm = NamespaceManager(Graph(bind_namespaces="none"), bind_namespaces="none")
-    for prefix, ns in PREFIXES.items():
-        nm.bind(prefix, ns, override=True, replace=True)
-    return nm
+class _TermWriter:
+    """Writes terms in Turtle (``compact``) or N-Triples form, caching IRIs."""
+
+    def __init__(self, compact: bool) -> None:
+        self.compact = compact
+        self._iris: dict[str, str] = {}
+
+    def __call__(self, term: Node) -> str:
+        cls = type(term)
+        if cls is URIRef or cls is BNode:
+            key = str(term)
+            text = self._iris.get(key)
+            if text is None:
+                text = f"_:{key}" if cls is BNode else _iri_text(key, self.compact)
+                self._iris[key] = text
+            return text
+        if isinstance(term, Literal):
+            return self.literal(term)
+        if isinstance(term, BNode):
+            return f"_:{term}"
+        return self(URIRef(str(term)))
+
+    def literal(self, term: Literal) -> str:
+        text = f'"{_escape(str(term))}"'
+        if term.language:
+            return f"{text}@{term.language}"
+        datatype = term.datatype
+        if datatype is None or datatype == XSD_STRING:
+            return text
+        return f"{text}^^{self(datatype)}"
 
 
-def _turtle_block(
-    triples: Iterable[tuple[Node, Node, Node]], nm: NamespaceManager, indent: str
-) -> list[str]:
-    by_subject: dict[Node, dict[Node, list[Node]]] = {}
-    for s, p, o in triples:
-        by_subject.setdefault(s, {}).setdefault(p, []).append(o)
-    lines = []
-    for s in sorted(by_subject, key=_term_key):
-        predicates = by_subject[s]
-        parts = []
-        for p in sorted(predicates, key=_predicate_key):
-            objects = sorted(set(predicates[p]), key=_term_key)
-            verb = "a" if p == TYPE else p.n3(nm)
-            parts.append(f"{verb} " + " , ".join(o.n3(nm) for o in objects))
-        body = f" ;\n{indent}    ".join(parts)
-        lines.append(f"{indent}{s.n3(nm)}\n{indent}    {body} .\n")
-    return lines
-
-
-def _graphs(graph: Graph) -> dict[Node, list[tuple[Node, Node, Node]]]:
-    """The triples of ``graph`` by graph name (a plain Graph is one group)."""
-    if not isinstance(graph, Dataset):
-        return {graph.identifier: list(graph.triples((None, None, None)))}
-    groups: dict[Node, list[tuple[Node, Node, Node]]] = {}
-    for s, p, o, g in graph.quads((None, None, None, None)):
-        groups.setdefault(g if g is not None else DATASET_DEFAULT_GRAPH_ID, []).append((s, p, o))
-    return groups
+def _quads_of(graph: Graph) -> Iterator[tuple[Node, Node, Node, Node]]:
+    """The quads of a Dataset, or the triples of a Graph in the default graph."""
+    if isinstance(graph, Dataset):
+        for s, p, o, g in graph.quads((None, None, None, None)):
+            yield s, p, o, g if g is not None else DATASET_DEFAULT_GRAPH_ID
+    else:
+        for s, p, o in graph.triples((None, None, None)):
+            yield s, p, o, DATASET_DEFAULT_GRAPH_ID
 
 
 def serialize_sorted(graph: Graph, format: str = "turtle") -> str:
-    """Serialise ``graph`` (a Graph or Dataset) with subjects, predicates and objects sorted.
+    """Serialise ``graph`` (a Graph or Dataset) deterministically; see ``serialize_quads``."""
+    return serialize_quads(_quads_of(graph), format)
 
-    The output depends only on the triples (and graph names), never on insertion order or the
-    process hash seed. ``format`` is ``turtle``, ``trig``, ``nt`` or ``nquads``; ``turtle`` and
-    ``nt`` of a Dataset write the union of its graphs. Prefixes are those of ``PREFIXES``.
+
+def serialize_quads(quads: Iterable[tuple[Node, Node, Node, Node]], format: str = "turtle") -> str:
+    """Serialise quads with graphs, subjects, predicates and objects sorted, duplicates dropped.
+
+    The output depends only on the quads, never on their order or the process hash seed, so
+    the same letters always give byte-identical files. ``format`` is ``turtle`` or ``nt`` (the
+    union of all graphs), ``trig`` or ``nquads``. Prefixes are those of ``PREFIXES``. Feeding
+    ``record_quads`` straight in skips building an rdflib Dataset, which costs more than both.
 
     Raises:
         ValueError: for any other format.
+
+    >>> print(serialize_quads([(ids.ID["a"], RDF.type, POL.Agency, ids.ID["g"])], "nquads"), end="")
+    <https://w3id.org/policykg/id/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> \
+<https://w3id.org/policykg/ontology#Agency> <https://w3id.org/policykg/id/g> .
     """
-    if format not in ("turtle", "trig", "nt", "nquads"):
-        raise ValueError(f"unsupported format {format!r}; use turtle, trig, nt or nquads")
-    groups = _graphs(graph)
-    if format in ("nt", "nquads"):
-        return _sorted_lines(groups, quads=format == "nquads")
-    nm = _namespace_manager()
-    out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())]
-    if format == "turtle":
-        union = {t for triples in groups.values() for t in triples}
-        out.append("\n")
-        out.append("\n".join(_turtle_block(union, nm, "")))
-        return "".join(out)
-    for name in sorted(groups, key=_term_key):
-        head = "" if name == DATASET_DEFAULT_GRAPH_ID else f"{name.n3(nm)} "
-        out.append(f"\n{head}{{\n")
-        out.append("\n".join(_turtle_block(groups[name], nm, "    ")))
-        out.append("}\n")
+    if format not in FORMATS:
+        raise ValueError(f"unsupported format {format!r}; use {', '.join(FORMATS)}")
+    compact = format in ("turtle", "trig")
+    named = format in ("trig", "nquads")
+    write = _TermWriter(compact)
+    default = write(DATASET_DEFAULT_GRAPH_ID)
+    groups: dict[str, set[tuple[str, str, str]]] = {}
+    for s, p, o, g in quads:
+        name = write(g) if named else ""
+        group = groups.get(name)
+        if group is None:
+            group = groups[name] = set()
+        group.add((write(s), write(p), write(o)))
+    if default in groups:
+        groups[""] = groups.pop(default) | groups.get("", set())
+    if not compact:
+        lines = sorted(
+            f"{s} {p} {o} {name} .\n" if name else f"{s} {p} {o} .\n"
+            for name, triples in groups.items()
+            for s, p, o in triples
+        )
+        return "".join(lines)
+    out = [f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in sorted(PREFIXES.items())]
+    for name in sorted(groups):
+        if format == "turtle":
+            out.append("\n")
+            out.extend(_turtle_block(groups[name], ""))
+        else:
+            out.append(f"\n{name} {{\n" if name else "\n{\n")
+            out.extend(_turtle_block(groups[name], "    "))
+            out.append("}\n")
     return "".join(out)
 
 
-def _sorted_lines(groups: dict[Node, list[tuple[Node, Node, Node]]], quads: bool) -> str:
-    """N-Triples (or N-Quads) lines, sorted and without duplicates."""
-    lines: set[str] = set()
-    for name, triples in groups.items():
-        g = Graph(bind_namespaces="none")
-        for triple in triples:
-            g.add(triple)
-        suffix = " ." if not quads or name == DATASET_DEFAULT_GRAPH_ID else f" {name.n3()} ."
-        for line in g.serialize(format="nt").splitlines():
-            if line.strip():
-                lines.add(line.rstrip()[: -len(" .")] + suffix)
-    return "".join(f"{line}\n" for line in sorted(lines))
+def _turtle_block(triples: Iterable[tuple[str, str, str]], indent: str) -> list[str]:
+    """Subject blocks (``s\\n    p o , o ;\\n    p o .``) separated by blank lines."""
+    a = _iri_text(TYPE, True)
+    by_subject: dict[str, dict[str, list[str]]] = {}
+    for s, p, o in triples:
+        by_subject.setdefault(s, {}).setdefault("a" if p == a else p, []).append(o)
+    blocks = []
+    for s in sorted(by_subject):
+        predicates = by_subject[s]
+        order = sorted(predicates, key=lambda p: (p != "a", p))
+        body = f" ;\n{indent}    ".join(f"{p} {' , '.join(sorted(predicates[p]))}" for p in order)
+        blocks.append(f"{indent}{s}\n{indent}    {body} .\n")
+    return ["\n".join(blocks)]
