@@ -14,8 +14,9 @@ the same data whatever the insertion order or hash seed.
 
 Example::
 
-    >>> ds = build_dataset([(record, source_text)])
-    >>> trig = serialize_sorted(ds, "trig")
+    ds = build_dataset([(record, source_text)])        # an rdflib Dataset, one graph per record
+    trig = serialize_sorted(ds, "trig")
+    nquads = serialize_quads((q for r, t in pairs for q in record_quads(r, t)), "nquads")
 """
 
 from __future__ import annotations
@@ -43,8 +44,11 @@ __all__ = [
     "PREFIXES",
     "agency_key",
     "build_dataset",
+    "decimal_literal",
     "document_key",
     "fund_key",
+    "new_dataset",
+    "normalise_title",
     "proposal_key",
     "record_quads",
     "serialize_quads",
@@ -759,9 +763,9 @@ def serialize_quads(quads: Iterable[tuple[Node, Node, Node, Node]], format: str 
     Raises:
         ValueError: for any other format.
 
-    >>> print(serialize_quads([(ids.ID["a"], RDF.type, POL.Agency, ids.ID["g"])], "nquads"), end="")
-    <https://w3id.org/policykg/id/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> \
-<https://w3id.org/policykg/ontology#Agency> <https://w3id.org/policykg/id/g> .
+    >>> agency = ids.iri("agency", "深圳市财政局")
+    >>> serialize_quads([(agency, RDF.type, POL.Agency, ids.graph_iri("g"))], "nquads")  # doctest: +ELLIPSIS
+    '<https://w3id.org/policykg/id/agency/...> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/policykg/ontology#Agency> <https://w3id.org/policykg/id/graph/g> .\\n'
     """
     if format not in FORMATS:
         raise ValueError(f"unsupported format {format!r}; use {', '.join(FORMATS)}")
