@@ -123,6 +123,7 @@ def extract_documents(ctx: Context) -> None:
         if number:
             used_numbers.add(number.start)
             doc.mentions.append(Mention(ctx.original(number.start, number.end), number.start, number.end))
+            ctx.claim(number.start, number.end, "docnumber")
         alias = _alias_after(ctx, m.end())
         if alias:
             if alias not in doc.aliases:
@@ -143,6 +144,7 @@ def extract_documents(ctx: Context) -> None:
             continue
         doc = _merge(docs, None, num)
         doc.mentions.append(Mention(ctx.original(num.start, num.end), num.start, num.end))
+        ctx.claim(num.start, num.end, "docnumber")
     for doc in docs:
         for mention in doc.mentions:
             ctx.claim(mention.start, mention.end, "document")

@@ -8,7 +8,11 @@ gazetteer's list of known names. Canonical names are decided later, in ``resolve
 from __future__ import annotations
 
 import re
+from functools import cache
 
+import ahocorasick
+
+from ..gazetteer import load_gazetteer
 from ..model import Agency, Mention, Organization
 from .base import Context, extractor
 from .lexicon import VERBS_BEFORE_NAMES
@@ -24,12 +28,14 @@ _SUFFIXES = sorted(
         "党委", "委员会", "办公厅", "办公室", "领导小组办公室", "领导小组", "联席会议", "指挥部办公室",
         "指挥部", "总局", "局", "厅", "部", "委", "署", "政协", "人大常委会", "人大", "提案委", "处",
         "党中央", "国务院", "财政", "法院", "检察院", "管委会", "工作委员会", "督查室", "部门",
+        "督查办", "编办", "大队", "总队", "支队", "分署", "海关", "分局", "管理委员会",
     },
     key=len,
     reverse=True,
 )  # fmt: skip
-_SUFFIX_RE = re.compile("|".join(map(re.escape, _SUFFIXES)))
-_INNER_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们给至到以年月日，。、；：！？“”《》\"'")
+# A lookahead, so overlapping suffixes are all seen (提案委 and 委员会 in 提案委员会).
+_SUFFIX_RE = re.compile("(?=(" + "|".join(map(re.escape, _SUFFIXES)) + "))")
+_INNER_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们给至到以年月日每，。、；：！？“”《》\"'")
 _VERBS = VERBS_BEFORE_NAMES
 _BARE_TYPES = ("财政厅", "科技厅", "国资委", "发改委", "工信厅", "交通局", "路政局", "教育厅", "教育局",
                "公安厅", "公安局", "民政厅", "民政局", "商务厅", "商务局", "卫健委", "住建局", "住建厅",
@@ -43,16 +49,19 @@ _BARE_TYPES = ("财政厅", "科技厅", "国资委", "发改委", "工信厅", 
                "证监会", "国家税务总局", "市场监管总局", "海关总署")  # fmt: skip
 _BARE_RE = re.compile("|".join(map(re.escape, sorted(set(_BARE_TYPES), key=len, reverse=True))))
 _NOT_AGENCY_TAIL = ("投资", "引导基金", "基金", "平台", "公司", "集团", "银行", "大学", "学院")
-_NOT_AGENCY = {"财政", "中央", "国家", "全市",
+_NOT_AGENCY = {"全国委员会", "财政", "中央", "国家", "全市",
                "全省", "全区", "全县", "政府", "人大", "政协", "部", "局", "厅", "委", "处", "中心"}  # fmt: skip
 # Suffixes that make a name an agency even with no place or level word in front.
-_SELF_STANDING = ("领导小组办公室", "领导小组", "联席会议", "指挥部办公室", "指挥部")
-_OPENERS = ("自治区", "自治州", "全国", "国家", "国务院", "中央", "中共", "党中央", "省", "市", "区", "县", "镇", "乡")
+_SELF_STANDING = ("领导小组办公室", "领导小组", "联席会议", "指挥部办公室", "指挥部", "管委会", "管理委员会")
+_OPENERS = ("自治区", "自治州", "全国", "国家", "国务院", "中央", "中共", "党中央", "民航", "人民银行", "中国人民银行", "省", "市", "区", "县", "镇", "乡")
 _PROVINCE_SHORT = ("北京", "天津", "上海", "重庆", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "江苏",
                    "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南",
                    "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆")  # fmt: skip
 _JOINED = re.compile(r"(市委|省委|区委|县委|自治区党委|党中央)(市政府|省政府|区政府|县政府|自治区人民政府|自治区政府|国务院)")
 
+# The eight democratic parties' local bodies are organizations, not government agencies.
+PARTY_BODY = re.compile(r"(?:民革|民盟|民建|民进|农工党|致公党|九三学社|台盟)[\u4e00-\u9fff]{0,10}?(?:委员会|委会|支社|支部|总支)")
+CENTRAL_BANK_BRANCH = re.compile(r"(?:中国)?人民银行[\u4e00-\u9fff]{2,10}?(?:中心支行|分行|支行|营业管理部)")
 ORG_SUFFIX = re.compile(
     r"(股份有限公司|有限责任公司|有限公司|集团|银行(?:[\u4e00-\u9fff]{2,4}分行)?|分行|支行|小贷公司|小额贷款公司|"
     r"担保公司|保险社|保险公司|证券|大学|学院|中学|小学|研究院|研究所|协会|商会|联合会|工商联|"
@@ -73,11 +82,15 @@ def extract_agencies(ctx: Context) -> None:
     """Public bodies by shape and by known bare names; joined forms (市委市政府) split."""
     found: list[tuple[int, int]] = []
     for m in ctx.finditer(_SUFFIX_RE):
+        end = m.start() + len(m.group(1))
         start = _agency_start(ctx, m.start())
-        if start is not None and m.end() - start >= 2:
-            found.append((start, m.end()))
+        if start is not None and end - start >= 2:
+            found.append((start, end))
     for m in ctx.finditer(_BARE_RE):
         found.append((m.start(), m.end()))
+    for m in ctx.finditer(CENTRAL_BANK_BRANCH):
+        found.append((m.start(), m.end()))
+    found.extend(known_names().find(ctx.norm, ctx.start, ctx.end))
     kept = _drop_nested(sorted(set(found)))
     agencies: dict[str, Agency] = {}
     for start, end in kept:
@@ -88,6 +101,53 @@ def extract_agencies(ctx: Context) -> None:
         agency.mentions.append(Mention(text, start, end))
     ctx.record.agencies.extend(agencies.values())
     split_joined(ctx)
+
+
+class _KnownNames:
+    """Every known agency name and short form from the gazetteer, matched at once."""
+
+    def __init__(self, names: list[str]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for name in names:
+            self._automaton.add_word(name, len(name))
+        self._automaton.make_automaton()
+
+    def find(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """(start, end) of each known name inside text[start:end]."""
+        out = []
+        for last, length in self._automaton.iter(text, start, end):
+            out.append((last + 1 - length, last + 1))
+        return out
+
+
+@cache
+def known_names() -> _KnownNames:
+    """The matcher for gazetteer names: full names, and short forms specific enough to trust."""
+    gaz = load_gazetteer()
+    names = [n for n in gaz.surface_forms() if _trusted_form(n)]
+    return _KnownNames(names)
+
+
+def _trusted_form(name: str) -> bool:
+    """Short forms such as 区交通 or 人行 also occur in running text; keep specific ones."""
+    if name in _GENERIC_FORMS or len(name) < 3:
+        return False
+    return name.endswith(("局", "厅", "部", "委", "署", "办", "院", "府", "会", "室", "组", "处", "行", "关"))
+
+
+_GENERIC_FORMS = {"委员会", "全国委员会", "人民代表大会", "人民政府", "常务委员会", "办公厅", "办公室"}
+
+
+@cache
+def _region_names() -> tuple[str, ...]:
+    """Known region names and short names (深圳市, 深圳, 乌鲁木齐 …), longest first."""
+    gaz = load_gazetteer()
+    names: set[str] = set()
+    for region in gaz.regions:
+        names.add(region.name)
+        names.update(n for n in region.short_names if len(n) >= 2)
+    names.discard("中华人民共和国")
+    return tuple(sorted(names, key=len, reverse=True))
 
 
 def _agency_start(ctx: Context, suffix_start: int) -> int | None:
@@ -114,6 +174,9 @@ def _agency_start(ctx: Context, suffix_start: int) -> int | None:
         run -= 1
     if norm[run - 1 : run] in "我本全" and norm[run : run + 1] in "市省区县":
         run += 1  # 我市清欠工作领导小组: 我市 is a pronoun, not part of the name
+    for p in range(run, suffix_start + 1):  # a known region first: 和河南省… starts at 河南
+        if norm.startswith(_PROVINCE_SHORT, p) or norm.startswith(_region_names(), p):
+            return p
     for p in range(run, suffix_start + 1):
         if _opens_agency(norm, p):
             return p
@@ -122,15 +185,18 @@ def _agency_start(ctx: Context, suffix_start: int) -> int | None:
     return None
 
 
+_NOT_OPENERS = ("市场", "市民", "区域", "区位", "县城", "省道", "国家级", "全国性", "区两级", "市两级", "县两级")
+
+
 def _opens_agency(norm: str, p: int) -> bool:
     if norm.startswith(_OPENERS, p):
-        return not norm.startswith(("市场", "市民", "市级", "区域", "区位", "县城", "省道", "国家级", "全国性"), p) or norm.startswith(("市场监", "市民营"), p)
+        return not norm.startswith(_NOT_OPENERS, p) or norm.startswith(("市场监", "市民营"), p)
     return _is_name_start(norm, p)
 
 
 def _is_name_start(norm: str, i: int) -> bool:
-    """A place name (2–4 chars) followed by a level word: 深圳市, 南票区, 台集屯镇."""
-    if norm.startswith(_PROVINCE_SHORT, i):
+    """A known region (深圳市, 乌鲁木齐) or a place name followed by a level word (南票区)."""
+    if norm.startswith(_PROVINCE_SHORT, i) or norm.startswith(_region_names(), i):
         return True
     for n in (2, 3):
         name = norm[i : i + n]
@@ -160,7 +226,7 @@ def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
-_FALSE_ENDINGS = ("布局", "格局", "大局", "全局", "结局", "开局", "僵局", "内部", "全部", "外部", "局部",
+_FALSE_ENDINGS = ("部署", "布局", "格局", "大局", "全局", "结局", "开局", "僵局", "内部", "全部", "外部", "局部",
                   "干部", "西部", "东部", "中部", "南部", "北部", "总部", "头部", "底部", "大厅", "展厅",
                   "餐厅", "之处", "好处", "难处", "用处", "到处")  # fmt: skip
 
@@ -170,12 +236,16 @@ _VAGUE = ("相关", "有关", "主管", "职能", "各级", "省级", "市级", 
 
 
 def _rejected(ctx: Context, start: int, end: int, text: str) -> bool:
-    if text in _NOT_AGENCY or ctx.overlaps_claimed(start, end, ("fund",)) or text.endswith(_FALSE_ENDINGS):
+    if text in _NOT_AGENCY or ctx.overlaps_claimed(start, end, ("fund", "docnumber")) or text.endswith(_FALSE_ENDINGS):
+        return True
+    if any(s < start < e for s, e, k in ctx.claimed if k == "org"):  # starts inside an organization's name
         return True
     if "届" in text or "次会议" in text or ctx.norm[start - 1 : start] == "各":
         return True
     if ctx.norm[end : end + 1] in _FALSE_NEXT.get(text[-1], ""):
         return True
+    if text.endswith("队") and not re.search(r"(执法|交警|公安|消防|稽查|监察|武警|交通)", text):
+        return True  # 志愿服务总队 is a volunteer team, 行政执法总队 an agency
     if text.endswith("部门") and (any(v in text for v in _VAGUE) or len(text) > 6):
         return True
     if text.endswith("处") and not re.search(r"[局厅委办].{1,6}处$", text):
@@ -213,8 +283,11 @@ def extract_organizations(ctx: Context) -> None:
             continue
         if not _generic_org(ctx.norm[start : m.end()], m.group(1)):
             spans.append((start, m.end()))
+    spans.extend((m.start(), m.end()) for m in ctx.finditer(PARTY_BODY))
     for start, end in _drop_nested(spans):
         name = ctx.original(start, end)
+        if ctx.norm.startswith(("人民银行", "中国人民银行"), start):
+            continue  # the central bank's branches are agencies
         org = orgs.setdefault(name, Organization(name=name))
         org.mentions.append(Mention(name, start, end))
     for m in ctx.finditer(re.compile(r"“([^“”\n]{2,30})”\s*(?:平台|APP|小程序)")):

@@ -150,7 +150,6 @@ def _extract_number(ctx: Context, head_end: int) -> None:
 
 
 def _extract_title(ctx: Context, head_end: int) -> None:
-    p = ctx.record.proposal
     m = TITLE_FIELD.search(ctx.norm, ctx.start, ctx.end)
     if m and m.group(1).strip():
         s = m.start(1)
@@ -187,7 +186,6 @@ def _set_title(ctx: Context, value: str, start: int) -> None:
 
 
 def _extract_proposers(ctx: Context, head_end: int) -> None:
-    p = ctx.record.proposal
     for span in ctx.lines[:15]:
         m = SALUTATION.match(ctx.line_text(span))
         if not m or span[0] >= head_end + 1:
@@ -319,9 +317,8 @@ _GARBLED_DATE = re.compile(r"^((?:19|20)\d{2})\s*(\d{1,2})\s*(\d{1,2})$|^((?:19|
 
 def _line_date(line: str) -> tuple[str | None, int, int]:
     """A date on a footer line, also when 年月日 were lost (2019615, 2025 915)."""
-    m = None
-    for m in DATE_RE.finditer(line):
-        pass
+    matches = list(DATE_RE.finditer(line))
+    m = matches[-1] if matches else None
     if m:
         return parse_date(m), m.start(), m.end()
     compact = line.strip()
