@@ -24,8 +24,12 @@ _SESSION_STOP = set("于对在的转您你据向经将按及与为是由把了�
 # A proposal number: 第20210208号, 第0123号, 第2021-15号, 第A123号, 温36号.
 NUMBER_RE = re.compile(
     r"第\s*([A-Za-z]?\s*[0-9][0-9A-Za-z\-－]*|[0-9]{4}[-－][0-9]+)\s*号"
-    r"|(?<![\u4e00-\u9fff0-9])([\u4e00-\u9fff][0-9]{1,6})\s*号(?=\s*(?:提案|建议|议案|《|“|\"))"
+    r"|(?:(?<=议)|(?<=的)|(?<=是)|(?<![\u4e00-\u9fff0-9]))([\u4e00-\u9fff][0-9]{1,6})\s*号(?=\s*(?:提案|建议|议案|《|“|\"))"
 )
+NUMBER_FIELD = re.compile(
+    r"(?:提案号|提案编号|建议编号|议案编号|案号|编号)[ \t]*[:：|][ \t|]*(?:第\s*)?([A-Za-z]?[0-9][0-9A-Za-z\-－]*)"
+)
+CATEGORY_NUMBER = re.compile(r"[（(]([\u4e00-\u9fff]{1,4}类?\s*[0-9]{1,6})\s*号[)）]")
 _NUMBER_CONTEXT = re.compile(r"(提案|建议|议案|意见|会议|代表|委员)")
 
 SALUTATION = re.compile(r"^(?:尊敬的)?\s*([^:：。，,；;]{2,40}?)\s*[:：]\s*$")
@@ -38,14 +42,24 @@ AGENCY_LINE = re.compile(
 DISCLOSURE = re.compile(r"(?:公开方式|公开类型|公开属性|信息公开)\s*[:：]\s*([\u4e00-\u9fff]{2,8})|[(（]\s*(主动公开|依申请公开|不予公开|不公开)\s*[)）]?")
 CC_RE = re.compile(r"^\s*抄\s*送\s*[:：]\s*(.+?)\s*$", re.M)
 SELF_NUMBER = re.compile(
-    r"([\u4e00-\u9fff]{2,10}\s*[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]?\s*\d*\s*号?)"
+    r"([\u4e00-\u9fff]{2,10}\s*[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]?\s*第?\s*\d*\s*号?)"
 )
-TITLE_QUOTED = re.compile(r"[《“\"]([^《》“”\"\n]{4,150})[》”\"]")
+TITLE_QUOTED = re.compile(r"《([^《》\n]{4,150})》|[“\"]([^《》“”\"\n]{4,150})[”\"]")
 TITLE_UNQUOTED = re.compile(r"提出?的\s*(关于[^。\n]{4,120}?(?:建议|提案|议案))\s*(?:已)?\s*收悉")
-TITLE_FIELD = re.compile(r"^\s*(?:题\s*目|标\s*题|案\s*由|建议题目|提案题目)\s*[:：]\s*(.*)$", re.M)
+FORM_FIELD_START = re.compile(r"[\u4e00-\u9fff ]{2,12}[:：]")
+TITLE_FIELD = re.compile(
+    r"^[ \t|]*(?:题\s*目|标\s*题|案\s*由|建议题目|提案题目|建议标题|提案标题)[ \t]*(?:[:：]|\|)[ \t|]*([^|\n]*)", re.M
+)
 LEAD_FIELD = re.compile(r"(?:^|\s)主办单位\s*[:：]\s*([^\s:：;；]+)|^\s*主办单位[ \t]+(会办|协办)\S*[^\n]*", re.M)
-CO_FIELD = re.compile(r"(?:会办|协办|分办)单位\s*[:：]\s*([^\n]+)")
-CO_INLINE = re.compile(r"会办单位([^。；\n]{2,120}?)(?:的)?意见")
+CO_FIELD = re.compile(r"(?:会办|协办|分办)单位\s*[:：]\s*([^\n]+)")  # a whole line of names
+CO_INLINE = re.compile(
+    r"(?:会办|协办|分办)单位\s*[:：|]?\s*\|?\s*([^。；;\n|:：]{2,120}?)(?=\s*(?:认真|研究|的?意见|沟通|共同|协商|\||[，,]?现|[。；;\n]|$))"
+)
+# 该提案由市经信局主办，市财政局、市数据资源管理局会办。
+LEAD_BY = re.compile(r"由\s*([^，,。；;由]{2,30}?)\s*(?:负责)?(?:主办|牵头办理)")
+CO_BY = re.compile(r"(?:主办|牵头办理)\s*[，,、]\s*([^。；;]{2,120}?)\s*(?:共同)?(?:会办|协办|配合办理|参与办理)")
+_AGENCY_END = re.compile(r"(局|厅|委|办|部|府|会|室|院|署|行|组|关|队|处|中心|政协|人大|财政)$")
+LEAD_CELL = re.compile(r"主办单位\s*\|\s*([^|\n]{2,40}?)\s*\|")
 _SPLIT_NAMES = re.compile(r"\s*[、,，;；]\s*|\s+和\s*|(?<=[局厅委室办部府])和|(?<=[局厅委室办部府])及")
 
 
@@ -62,13 +76,34 @@ def extract_header(ctx: Context) -> None:
     _extract_self_number(ctx, head_end)
 
 
+_NOT_ADDRESSEE = re.compile(
+    r"(题目|标题|单位|时间|日期|类别|电话|地址|内容|建议人|领衔|姓名|代表团:|说明|情况|案由|意见|建议$|签发人|编号|类型)"
+)
+
+
+def _salutation_lines(ctx: Context) -> list[tuple[int, str]]:
+    """(line index, addressee) of lines that address the proposer: 尊敬的刘丹宁委员："""
+    out = []
+    for i, span in enumerate(ctx.lines[:20]):
+        m = SALUTATION.match(ctx.line_text(span))
+        if not m:
+            continue
+        who = m.group(1)
+        if re.search(r"\s", who.strip()) and len(re.sub(r"\s", "", who)) <= 4:
+            continue  # 标    题： is a form label
+        if _NOT_ADDRESSEE.search(who):
+            continue
+        out.append((i, who))
+    return out
+
+
 def _header_end(ctx: Context) -> int:
     """End of the header: the end of the first body paragraph after the salutation."""
     lines = ctx.lines
-    for i, span in enumerate(lines[:15]):
-        if SALUTATION.match(ctx.line_text(span)):
-            nxt = lines[i + 1] if i + 1 < len(lines) else span
-            return nxt[1]
+    found = _salutation_lines(ctx)
+    if found:
+        i = found[0][0]
+        return (lines[i + 1] if i + 1 < len(lines) else lines[i])[1]
     return lines[min(3, len(lines) - 1)][1] if lines else ctx.end
 
 
@@ -118,7 +153,13 @@ def _session_prefix_start(ctx: Context, core_start: int) -> int:
 
 def _number_candidates(ctx: Context, stop: int) -> list[tuple[str, int, int]]:
     out = []
+    for m in NUMBER_FIELD.finditer(ctx.norm, ctx.start, stop):
+        out.append((m.group(1).replace("－", "-"), m.start(1), m.end(1)))
     for m in NUMBER_RE.finditer(ctx.norm, ctx.start, stop):
+        if ctx.norm[max(ctx.start, m.start() - 1) : m.start()] in ("〕", "]", "令", "）", ")"):
+            continue  # 教提案〔2021〕第256号, 委员会令第16号: document numbers, not proposals
+        if any(s <= m.start(1 if m.group(1) else 2) < e for _, s, e in out):
+            continue
         group = 1 if m.group(1) else 2
         value = re.sub(r"\s+", "", m.group(group)).replace("－", "-")
         around = ctx.norm[max(ctx.start, m.start() - 30) : m.end() + 12]
@@ -138,6 +179,10 @@ def _extract_number(ctx: Context, head_end: int) -> None:
     value, s, e = cands[0]
     p.number = value
     p.number_mention = Mention(ctx.original(s, e), s, e)
+    cat = CATEGORY_NUMBER.match(ctx.norm, e + 1, min(ctx.end, e + 20))
+    if cat:  # 第03456号（教育类281号）: the same proposal numbered within its category
+        cs, ce = cat.start(1), cat.end(1)
+        p.number_variants.append(Mention(ctx.original(cs, ce), cs, ce))
     for other, s2, e2 in cands[1:]:
         if other != value and not any(v.text == other for v in p.number_variants):
             p.number_variants.append(Mention(ctx.original(s2, e2), s2, e2))
@@ -151,16 +196,21 @@ def _extract_number(ctx: Context, head_end: int) -> None:
 
 def _extract_title(ctx: Context, head_end: int) -> None:
     m = TITLE_FIELD.search(ctx.norm, ctx.start, ctx.end)
-    if m and m.group(1).strip():
-        s = m.start(1)
-        value = m.group(1).strip()
-        _set_title(ctx, value, s + (len(m.group(1)) - len(m.group(1).lstrip())))
-        return
+    if m:
+        value_start, value = m.start(1), m.group(1)
+        if not value.strip():  # 标    题：⏎  关于…: the value sits on the next line
+            nxt = re.compile(r"\s*([^\n]+)").match(ctx.norm, m.end(), ctx.end)
+            if nxt and not FORM_FIELD_START.match(nxt.group(1)):
+                value_start, value = nxt.start(1), nxt.group(1)
+        if value.strip():
+            _set_title(ctx, value.strip(), value_start + (len(value) - len(value.lstrip())))
+            return
     limit = min(ctx.end, head_end + 300)
     for m in TITLE_QUOTED.finditer(ctx.norm, ctx.start, limit):
-        inner = m.group(1)
-        if re.search(r"(建议|提案|议案|意见|的函)$", inner) or _near_number_or_receipt(ctx, m):
-            _set_title(ctx, inner, m.start(1))
+        g = 1 if m.group(1) else 2
+        inner = m.group(g)
+        if re.search(r"(建议|提案|议案|的函)$", inner) or _near_number_or_receipt(ctx, m):
+            _set_title(ctx, inner, m.start(g))
             return
     m = TITLE_UNQUOTED.search(ctx.norm, ctx.start, limit)
     if m:
@@ -185,26 +235,26 @@ def _set_title(ctx: Context, value: str, start: int) -> None:
     ctx.record.proposal.title_mention = Mention(ctx.original(start, end), start, end)
 
 
+PROPOSER_FIELD = re.compile(
+    r"(?:提\s*出\s*人|提案人|领衔代表|领衔人|代表姓名|建议人|附议代表|附议人|联名代表|联名人)[ \t]*[:：|]?[ \t|]*\n?[ \t]*"
+    r"([\u4e00-\u9fffA-Za-z·、,， ]{2,40}?)[ \t]*(?:\||\n|$)"
+)
+
+
 def _extract_proposers(ctx: Context, head_end: int) -> None:
-    for span in ctx.lines[:15]:
-        m = SALUTATION.match(ctx.line_text(span))
-        if not m or span[0] >= head_end + 1:
-            continue
-        who = m.group(1)
-        if re.search(r"\s", who.strip()) and len(re.sub(r"\s", "", who)) <= 4:
-            continue
-        if re.search(r"(题目|标题|单位|时间|日期|类别|电话|地址|内容|建议人|领衔|姓名|代表团:)", who):
-            continue
+    """Proposers from form fields (提案人, 领衔代表, 附议代表 …), else the salutation line."""
+    found = False
+    for m in PROPOSER_FIELD.finditer(ctx.norm, ctx.start, ctx.end):
+        value = m.group(1).strip()
+        if value and not re.fullmatch(r"[A-Za-z\s]+", value):
+            _add_proposers(ctx, value, m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip())))
+            found = True
+    if found:
+        return
+    for i, who in _salutation_lines(ctx)[:1]:
+        span = ctx.lines[i]
         offset = span[0] + ctx.line_text(span).index(who)
         _add_proposers(ctx, who, offset)
-        return
-    # Forms: 提出人 / 领衔代表 / 代表姓名 fields
-    m = re.search(
-        r"(?:提\s*出\s*人|提案人|领衔代表|代表姓名|建议人)\s*[:：|]?\s*\|?\s*\n?\s*([\u4e00-\u9fffA-Za-z、,， ]{2,40}?)\s*(?:\||\n|$)",
-        ctx.norm[ctx.start : ctx.end],
-    )
-    if m and m.group(1).strip():
-        _add_proposers(ctx, m.group(1).strip(), ctx.start + m.start(1))
 
 
 def _add_proposers(ctx: Context, who: str, offset: int) -> None:
@@ -239,11 +289,18 @@ def _extract_handling_units(ctx: Context) -> None:
                 p.lead_agency = _ref(ctx, s, s + len(nxt.group(1)))
         elif value not in ("A",):
             p.lead_agency = _ref(ctx, m.start(1), m.end(1))
-    m = CO_FIELD.search(ctx.norm, ctx.start, ctx.end)
-    if m is None:
-        m = CO_INLINE.search(ctx.norm, ctx.start, ctx.end)
-    if m:
-        p.co_agencies.extend(_split_refs(ctx, m.start(1), m.end(1)))
+    if p.lead_agency is None:
+        m = LEAD_CELL.search(ctx.norm, ctx.start, ctx.end) or LEAD_BY.search(ctx.norm, ctx.start, ctx.end)
+        if m:
+            p.lead_agency = _ref(ctx, m.start(1), m.end(1))
+    for pattern in (CO_FIELD, CO_INLINE, CO_BY):
+        m = pattern.search(ctx.norm, ctx.start, ctx.end)
+        if m is None or "|" in m.group(1):
+            continue  # a table row: CO_INLINE reads its cell
+        refs = [r for r in _split_refs(ctx, m.start(1), m.end(1)) if _AGENCY_END.search(r.text)]
+        if refs:
+            p.co_agencies.extend(refs)
+            return
 
 
 def _split_refs(ctx: Context, start: int, end: int) -> list[AgencyRef]:
@@ -267,7 +324,7 @@ def _ref(ctx: Context, start: int, end: int) -> AgencyRef:
 
 def _extract_footer(ctx: Context) -> None:
     r = ctx.record.reply
-    tail_lines = ctx.lines[-14:]
+    tail_lines = ctx.lines[-14:] if ctx.record.kind != "proposal" else []
     date_idx = None
     for i in range(len(tail_lines) - 1, -1, -1):
         span = tail_lines[i]
@@ -291,7 +348,7 @@ def _extract_footer(ctx: Context) -> None:
     if r.date is None and ctx.record.kind == "proposal":
         m = re.search(r"(?:办复|答复)", ctx.body)
         if m:
-            dm = DATE_RE.search(ctx.norm, max(ctx.start, ctx.start + m.start() - 20), ctx.start + m.end())
+            dm = DATE_RE.search(ctx.norm, max(ctx.start, ctx.start + m.start() - 20), min(ctx.end, ctx.start + m.end() + 20))
             if dm:
                 r.date = parse_date(dm)
                 r.date_mention = Mention(ctx.original(dm.start(), dm.end()), dm.start(), dm.end())
@@ -302,6 +359,8 @@ def _extract_footer(ctx: Context) -> None:
             if dm:
                 r.date = parse_date(dm)
                 r.date_mention = Mention(ctx.original(dm.start(), dm.end()), dm.start(), dm.end())
+    if r.agency is None and ctx.record.kind != "proposal":
+        r.agency = _agency_from_title(ctx)
     m = DISCLOSURE.search(ctx.norm, ctx.start, ctx.end)
     if m:
         g = 1 if m.group(1) else 2
@@ -310,6 +369,20 @@ def _extract_footer(ctx: Context) -> None:
     m = CC_RE.search(ctx.norm, ctx.start, ctx.end)
     if m:
         r.cc.extend(_split_refs(ctx, m.start(1), m.end(1)))
+
+
+def _agency_from_title(ctx: Context) -> AgencyRef | None:
+    """No signature: the agency that heads the title (四川省经济和信息化厅⏎关于…的函)."""
+    lines = ctx.lines[:3]
+    for i, span in enumerate(lines):
+        line = ctx.line_text(span)
+        head = line.split("关于", 1)[0].strip() if "关于" in line else None
+        if head is None and i + 1 < len(lines) and ctx.line_text(lines[i + 1]).startswith("关于"):
+            head = line.strip()
+        if head and AGENCY_LINE.match(head) and not head.startswith(("对", "关于")):
+            off = span[0] + line.index(head)
+            return _ref(ctx, off, off + len(head))
+    return None
 
 
 _GARBLED_DATE = re.compile(r"^((?:19|20)\d{2})\s*(\d{1,2})\s*(\d{1,2})$|^((?:19|20)\d{2})\s*(\d{3,4})$")
@@ -339,14 +412,31 @@ def _line_date(line: str) -> tuple[str | None, int, int]:
 
 
 def _extract_self_number(ctx: Context, head_end: int) -> None:
-    """The letter's own 文号 in its header (浙交建〔2018〕101号), not a cited document."""
-    header = ctx.norm[ctx.start : head_end]
-    for m in SELF_NUMBER.finditer(header):
-        value = m.group(1)
-        if "〔" in value or re.search(r"[〔\[［【]", value):
-            code = re.match(r"[\u4e00-\u9fff]+", value)
-            if code and not re.search(r"(会议|届|关于|号提案|号建议)", code.group(0)):
-                s = ctx.start + m.start(1)
-                ctx.record.reply.self_document_number = ctx.original(s, s + len(value)).strip()
+    """The letter's own 文号 in its header (浙交建〔2018〕101号), not a cited document.
+
+    It stands on a line of its own, opens a line (签发人 may follow), or closes the
+    first line in brackets.
+    """
+    for i, span in enumerate(ctx.lines[:8]):
+        if span[0] >= head_end:
+            break
+        line = ctx.line_text(span)
+        for m in SELF_NUMBER.finditer(line):
+            value = m.group(1).strip()
+            if not _looks_like_own_number(value):
+                continue
+            before, after = line[: m.start(1)].strip(), line[m.end(1) :].strip()
+            closes_first_line = i == 0 and before.endswith(("[", "［", "(", "（")) and after in ("]", "］", ")", "）")
+            if closes_first_line or not before and (not after or after.startswith("签发人")):
+                s = span[0] + m.start(1)
+                ctx.record.reply.self_document_number = ctx.original(s, s + len(value))
                 ctx.claim(s, s + len(value), "self-number")
                 return
+
+
+def _looks_like_own_number(value: str) -> bool:
+    code = re.match(r"[\u4e00-\u9fff]+", value)
+    if not code or re.search(r"(会议|届|关于|号提案|号建议)", code.group(0)):
+        return False
+    closed = re.search(r"[〕\]］】）)]\s*第?\s*\d+\s*号", value)
+    return bool(closed) or "〔" in value  # 〔202527: a garbled number still counts

@@ -49,11 +49,19 @@ def is_empty_template(norm: str, start: int, end: int) -> bool:
     return len(values) >= 3 and all(_PLACEHOLDER.match(v) for v in values)
 
 
+SIGNATURE_AND_DATE = re.compile(
+    r"\n[ \t]*[\u4e00-\u9fff（）()]{2,30}(?:局|厅|委员会|委|部|办公室|办公厅|政府|署)[ \t]*\n[ \t]*"
+    r"(?:\d{4}|[〇零○一二三四五六七八九]{4})\s*年"
+)
+
+
 def detect_kind(norm: str, start: int, end: int) -> str:
     """'reply', 'proposal' or 'unknown' from the signals in the record's text."""
     body = norm[start:end]
     head = body[:300]
     if any(s in body for s in REPLY_SIGNALS) or re.search(r"答复|复函|函复", head):
+        return "reply"
+    if SIGNATURE_AND_DATE.search(body[-400:]):  # signed and dated by an agency
         return "reply"
     compact = re.sub(r"[ \t]", "", body)
     labels = sum(1 for label in FORM_LABELS if label in compact)
