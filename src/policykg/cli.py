@@ -111,16 +111,21 @@ def build(paths: tuple[str, ...], out_dir: str, store_spec: str | None) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="ttl", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="-", help="File to write (default: stdout).")
+@click.option("--format", "fmt", type=click.Choice(sorted([*EXPORT_FORMATS, "graphml", "csv"])), default="ttl", show_default=True)
+@click.option("-o", "--output", type=click.Path(), default="-", help="File to write (default: stdout); a folder for csv.")
 @click.option("--store", "store_spec", default=None, help="Store to read (default: .policykg/store).")
 def export(fmt: str, output: str, store_spec: str | None) -> None:
-    """Export the built graph as Turtle, N-Triples, TriG, N-Quads or JSON-LD.
+    """Export the built graph as Turtle, N-Triples, TriG, N-Quads or JSON-LD, or its entity
+    graph as GraphML or CSV (nodes.csv, edges.csv) for Gephi.
 
     \b
     Example:
       policykg export --format trig -o graph.trig
+      policykg export --format graphml -o graph.graphml
+      policykg export --format csv -o gephi/
     """
+    if fmt in ("graphml", "csv"):
+        return _export_entity_graph(fmt, output, store_spec)
     from .build import export_store
 
     data = export_store(store_spec, EXPORT_FORMATS[fmt])
@@ -153,6 +158,100 @@ def eval_cmd(gold_dir: str, paths: tuple[str, ...], as_json: bool, quiet: bool) 
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_report(report, show_errors=not quiet))
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False), help="Read the query from a .rq file.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter of the query (repeatable).")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True,
+              help="table: aligned text; csv/tsv/json: W3C SPARQL results formats.")  # fmt: skip
+@click.option("--store", "store_spec", default=None, help="Store to query (default: .policykg/store).")
+def query(sparql: str | None, query_file: str | None, params: tuple[str, ...], list_queries: bool, fmt: str,
+          store_spec: str | None) -> None:  # fmt: skip
+    """Run a SPARQL query, or a named query from the library, over the built graph.
+
+    SPARQL is a query text or the NAME of a shipped query (see --list). The pol:, rdfs:,
+    skos:, dcterms:, schema:, oa: and id: prefixes need no declaration. A syntax error or an
+    unknown name exits with status 2.
+
+    \b
+    Example:
+      policykg query --list
+      policykg query cited-documents
+      policykg query funds-above --param min=100000000 --format csv
+      policykg query 'SELECT ?doc ?no WHERE { ?doc pol:documentNumber ?no }'
+    """
+    from . import query as q
+
+    if list_queries:
+        click.echo("\n".join(q.list_lines()))
+        return
+    if (sparql is None) == (query_file is None):
+        raise click.UsageError("give a query text or NAME, or --file Q.rq (one of them)")
+    try:
+        if query_file:
+            text, declared = Path(query_file).read_text(encoding="utf-8"), None
+        elif q.looks_like_name(sparql or ""):
+            named = q.load(str(sparql))
+            text, declared = named.text, named.params
+        else:
+            text, declared = str(sparql), None
+        text = q.bind(text, declared if declared is not None else q.parse_header(text)[2], q.parse_params(params))
+        result = q.run(q.open_store(store_spec), text)
+        click.echo(q.format_result(result, fmt), nl=False)
+    except (q.QuerySyntaxError, q.UnknownQueryError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise click.exceptions.Exit(2) from None
+    except q.QueryError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: counts and bar charts; json: the same data for machines.")  # fmt: skip
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many agencies and documents to rank.")
+@click.option("--store", "store_spec", default=None, help="Store to analyse (default: .policykg/store).")
+def stats(fmt: str, top: int, store_spec: str | None) -> None:
+    """Show the graph's shape and network analysis: central agencies, cited documents, communities.
+
+    \b
+    Example:
+      policykg stats
+      policykg stats --top 5 --format json
+    """
+    from . import analyse
+    from .query import QueryError, open_store
+
+    try:
+        report = analyse.stats(open_store(store_spec), top=top)
+    except QueryError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(analyse.render(report), nl=False)
+
+
+def _export_entity_graph(fmt: str, output: str, store_spec: str | None) -> None:
+    """``export --format graphml|csv``: the entity graph for Gephi."""
+    from . import analyse
+    from .query import QueryError, open_store
+
+    try:
+        graph = analyse.entity_graph(open_store(store_spec))
+    except QueryError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "csv":
+        if output == "-":
+            raise click.BadParameter("csv writes nodes.csv and edges.csv: give a folder", param_hint="-o")
+        for path in analyse.write_csv(graph, Path(output)):
+            click.echo(f"wrote {path}", err=True)
+    elif output == "-":
+        analyse.write_graphml(graph, sys.stdout.buffer)
+    else:
+        analyse.write_graphml(graph, Path(output))
 
 
 def entity_counts(records: list) -> Counter[str]:  # noqa: ANN001

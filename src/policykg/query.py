@@ -49,6 +49,7 @@ __all__ = [
     "Table",
     "UnknownQueryError",
     "bind",
+    "display_width",
     "format_result",
     "library",
     "load",
@@ -103,7 +104,7 @@ class QuerySyntaxError(QueryError):
             return f"SPARQL syntax error: {self.message}"
         lines = self.source.splitlines() or [""]
         text = lines[self.line - 1] if 0 < self.line <= len(lines) else ""
-        caret = " " * _width(text[: self.column - 1]) + "^"
+        caret = " " * display_width(text[: max(0, self.column - 1)]) + "^"
         return (
             f"SPARQL syntax error at line {self.line}, column {self.column}: {self.message}\n"
             f"  {text}\n  {caret}"
@@ -248,7 +249,9 @@ def term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
             return ox.Literal(
                 date.fromisoformat(value.strip()).isoformat(), datatype=ox.NamedNode(XSD + "date")
             )
-    except (ValueError, InvalidOperation) as exc:
+    except InvalidOperation:
+        raise QueryError(f"param {param.key}: {value!r} is not a valid decimal") from None
+    except ValueError as exc:
         raise QueryError(
             f"param {param.key}: {value!r} is not a valid {param.type} ({exc})"
         ) from None
@@ -330,7 +333,8 @@ def open_store(spec: str | None) -> Store:
         QueryError: when ``spec`` is a folder that does not exist (nothing was built there).
     """
     spec = spec or default_store_spec()
-    if spec != "memory" and not Path(spec).exists():
+    remote = spec.startswith(("http://", "https://"))
+    if spec != "memory" and not remote and not Path(spec).exists():
         raise QueryError(
             f"no store at {spec}; build one first: policykg build LETTERS --store {spec}"
         )
@@ -397,7 +401,7 @@ def table(solutions: ox.QuerySolutions) -> Table:
     return Table(columns, rows)
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     """Display width on a terminal: East Asian wide and fullwidth characters count 2."""
     return sum(
         0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
@@ -407,15 +411,15 @@ def _width(text: str) -> int:
 
 def pad(text: str, width: int) -> str:
     """``text`` padded with spaces to ``width`` display columns."""
-    return text + " " * max(0, width - _width(text))
+    return text + " " * max(0, width - display_width(text))
 
 
 def render_table(tab: Table, max_width: int = 60) -> str:
     """An aligned text table (Chinese aligned by display width), cells cut at ``max_width``."""
     cells = [[_cut(c, max_width) for c in row] for row in tab.rows]
-    widths = [_width(c) for c in tab.columns]
+    widths = [display_width(c) for c in tab.columns]
     for row in cells:
-        widths = [max(w, _width(c)) for w, c in zip(widths, row, strict=True)]
+        widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
     lines = ["  ".join(pad(c, w) for c, w in zip(tab.columns, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += [
@@ -427,11 +431,11 @@ def render_table(tab: Table, max_width: int = 60) -> str:
 
 def _cut(text: str, max_width: int) -> str:
     text = " ".join(text.split())
-    if _width(text) <= max_width:
+    if display_width(text) <= max_width:
         return text
     out, used = [], 0
     for ch in text:
-        used += _width(ch)
+        used += display_width(ch)
         if used > max_width - 1:
             break
         out.append(ch)
@@ -439,6 +443,12 @@ def _cut(text: str, max_width: int) -> str:
 
 
 def format_result(result: object, fmt: str = "table") -> str:
+    """Format a query result for printing, ending with a newline (see :func:`_format`)."""
+    text = _format(result, fmt)
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def _format(result: object, fmt: str) -> str:
     """Format a query result for printing.
 
     ``fmt`` is ``table`` (aligned text), ``csv``, ``tsv`` or ``json`` (the W3C SPARQL results
@@ -451,7 +461,7 @@ def format_result(result: object, fmt: str = "table") -> str:
         return result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8")
     if isinstance(result, ox.QueryTriples):
         triples = sorted(set(result), key=str)
-        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=QUERY_PREFIXES)
+        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         return data.decode("utf-8")
     assert isinstance(result, ox.QuerySolutions)
     if fmt == "table":
