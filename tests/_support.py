@@ -10,6 +10,7 @@ LETTERS = ROOT / "data" / "letters"
 SHARED = ROOT.parent / "shared"
 SEED_GOLD = SHARED / "gold"
 DEV = SHARED / "dev"
+CORPUS = ROOT / "tests" / "corpus"
 
 
 def load_gold(folder: Path) -> dict[str, dict]:

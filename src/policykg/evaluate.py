@@ -15,6 +15,7 @@ from typing import Any
 
 from .model import LetterRecord
 from .read import normalize
+from .resolve import PRONOUN
 
 FIELDS = (
     "kind", "proposal_number", "number_variants", "session", "proposal_title", "proposers",
@@ -141,7 +142,7 @@ def predicted_values(rec: dict[str, Any], name: str) -> set[str]:
         "fund_names": lambda: [f["name"] for f in rec["funds"]],
         "fund_amounts": lambda: [f"{f['name']}={f['amount']}" for f in rec["funds"] if f["amount"]],
         "amounts": lambda: sorted({a["text"] for a in rec["amounts"]}),
-        "agencies": lambda: [m["text"] for a in rec["agencies"] for m in a["mentions"]],
+        "agencies": lambda: [m["text"] for a in rec["agencies"] for m in a["mentions"] if not PRONOUN.fullmatch(m["text"])],
         "organizations": lambda: [m["text"] for o in rec["organizations"] for m in o["mentions"]],
         "suggestions": lambda: [s["text"] for s in p["suggestions"]],
     }

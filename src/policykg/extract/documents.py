@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..gazetteer import load_gazetteer
 from ..model import Mention, PolicyDocument
 from .base import Context, extractor
+from .lexicon import VERBS_BEFORE_NAMES
 
 _OPEN = "〔[［【（("
 _CLOSE = "〕]］】）)"
@@ -23,7 +25,7 @@ ORDER_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,20}?令)\s*(?:(\d{4})\s*年\s*)?�
 TITLE = re.compile(r"《([^《》\n]{2,200})》")
 INNER_TITLE = re.compile(r"〈([^〈〉\n]{2,200})〉")
 ALIAS = re.compile(r"(?:以下简称|下称|简称|以下称)\s*[《“\"]([^》”\"]{1,30})[》”\"]")
-_CODE_STOP = set("的和与及据照于在按为是即或至等由将对向被把了从以经文号")
+_CODE_STOP = set("的和与及据照于在按为是即或至等由将对向被把了从以号")
 POLICY_WORDS = (
     "通知", "办法", "意见", "规划", "方案", "措施", "细则", "规定", "条例", "决定", "法", "报告",
     "计划", "纲要", "指引", "指南", "标准", "规则", "决议", "批复", "纪要", "目录", "清单", "政策",
@@ -72,12 +74,25 @@ def find_doc_numbers(ctx: Context) -> list[_Num]:
 
 
 def _walk_code(norm: str, pos: int, floor: int) -> int:
+    """Where the issuer code before 〔year〕 begins (深府规, 杭经信联, 国科火字 …).
+
+    Walk back over the code's characters; then prefer the leftmost start whose code
+    the gazetteer knows, else cut after a verb (财政部印发财资 → 财资).
+    """
     start = pos
     while start > floor and pos - start < 10:
         ch = norm[start - 1]
         if not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha() and ch.isascii()) or ch in _CODE_STOP:
             break
         start -= 1
+    gaz = load_gazetteer()
+    for s in range(start, pos - 1):
+        issuer = gaz.issuer_for_code(norm[s:pos])
+        if issuer is not None and not issuer.inferred and issuer.code == norm[s:pos]:
+            return s
+    for s in range(pos - 1, start - 1, -1):  # the last verb inside the run ends the code's left side
+        if any(norm.startswith(v, s - len(v)) for v in VERBS_BEFORE_NAMES if s - len(v) >= start):
+            return s
     return start
 
 

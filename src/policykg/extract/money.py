@@ -10,14 +10,18 @@ import re
 
 from ..model import Amount, Fund, Mention
 from .base import Context, extractor
+from .lexicon import VERBS_BEFORE_NAMES
 from .numerals import AMOUNT_RE, CN_DIGIT_CHARS, amount_to_cny
 
 FUND_SUFFIX = re.compile(
-    r"(资金池|引导基金|投资基金|创投基金|产业基金|发展基金|基金|专项资金|引导资金|补偿资金|担保资金|配套资金|"
-    r"涉农资金|奖补资金|贴息资金|扶持资金|补助资金|奖励资金|发展资金|风险资金|周转资金)"
+    r"(资金池|引导基金|投资基金|创投基金|产业基金|发展基金|基金|专项资金|专项经费|引导资金|补偿资金|补偿金|担保资金|"
+    r"配套资金|涉农资金|奖补资金|贴息资金|扶持资金|补助资金|补贴资金|奖励资金|发展资金|风险资金|周转资金|还贷资金|"
+    r"直达资金|防治资金|转移支付|助学金|补助经费|培养经费|计划”?经费|预算内投资|科技专项)"
 )
-_NAME_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们和用作了给至到有")
-_STOP_WORDS = ("设立", "出资", "安排", "拨付", "划拨", "用于", "设置", "成立", "发起", "参与", "利用",
+_NAME_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们和用作了给至到有年元万亿、，。；：")
+# Generic kinds of money: a name that is only one of these needs an amount beside it.
+_GENERIC_KINDS = ("补助", "奖补", "奖励", "补贴", "扶持", "配套", "引导", "发展", "补偿", "贴息", "风险", "周转")
+_STOP_WORDS = VERBS_BEFORE_NAMES + ("其中", "设立", "出资", "安排", "拨付", "划拨", "用于", "设置", "成立", "发起", "参与", "利用",
                "争取", "整合", "统筹", "新增", "联合", "通过", "落实", "下达", "支持", "使用", "开放",
                "提升", "强化", "加强", "申请", "获得", "投入", "募集", "清理", "缩减", "增强", "参投",
                "引导", "扶持", "设置", "拓宽", "完善", "规范", "管理", "加大", "运用", "探索")  # fmt: skip
@@ -58,9 +62,10 @@ def extract_funds(ctx: Context) -> None:
         name = ctx.original(start, end)
         if "子基金" in name or name.endswith("资金") and ctx.norm[end : end + 1] in ("支", "周", "需", "使"):
             continue
-        if name in _GENERIC or len(name) < 4 and not name.startswith("专项"):
-            if name != "专项资金":
-                continue
+        if name in _GENERIC or len(name) < 4 and not name.startswith("专项") or name in ("转移支付", "一般性转移支付"):
+            continue
+        if len(name) == 4 and name.startswith(_GENERIC_KINDS) and _attached_amount(ctx, start, end) is None:
+            continue  # 补助资金 alone is a kind of money, not a named fund
         fund = funds.get(name)
         if fund is None:
             fund = funds[name] = Fund(name=name, amount=None, amount_cny=None)
@@ -76,8 +81,10 @@ def extract_funds(ctx: Context) -> None:
 
 
 def _skip_counters(norm: str, start: int, limit: int) -> int:
-    """Drop a leading count word (多家, 余只, 个) left by the walk back."""
+    """Drop a leading count word (多家, 余只, 个) or the 区 of 我区 left by the walk back."""
     while start < limit and norm[start] in "多余家只个支项批类":
+        start += 1
+    if start < limit and norm[start] in "市区省县" and norm[start - 1 : start] in ("我", "本", "全", "各", "该"):
         start += 1
     return start
 
@@ -91,11 +98,20 @@ def _quoted_start(ctx: Context, s: int, e: int) -> int | None:
 
 
 def _walk_name(ctx: Context, pos: int) -> int:
-    """Walk back from the suffix over the name's characters, stopping at verbs and marks."""
+    """Walk back from the suffix over the name's characters, stopping at verbs and marks.
+
+    A quoted part just before the suffix belongs to the name (“绿色食品牌”专项资金).
+    """
     start = pos
+    if ctx.norm[pos - 1 : pos] in ("”", '"'):
+        q = max(ctx.norm.rfind("“", ctx.start, pos - 1), ctx.norm.rfind('"', ctx.start, pos - 1))
+        if q != -1 and pos - q <= 20:
+            start = q
     while start > ctx.start and pos - start < 24:
         ch = ctx.norm[start - 1]
         if not ("\u4e00" <= ch <= "\u9fff") or ch in _NAME_STOP:
+            break
+        if ch in "厅局" and start < pos:  # an agency name ends here: 省文化和旅游厅省级…资金
             break
         if any(ctx.norm.startswith(w, start - len(w)) for w in _STOP_WORDS):
             break
