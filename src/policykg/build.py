@@ -1,22 +1,52 @@
-"""Build: extracted records → RDF → store and files (graph.ttl, graph.trig).
+"""Build: letters → records → RDF → store, incrementally; then graph.ttl and graph.trig.
 
-Files are written to a temporary name and renamed, so a failed or killed build never
-leaves a half-written graph behind.
+``ingest`` streams a folder into a store. Each file is hashed first and skipped when the
+store holds that hash already (unchanged letters are never re-extracted); the others are
+extracted on ``jobs`` processes and written in batches, each batch one transaction that
+drops the files' old graphs and inserts their new graphs and manifest entries — so a build
+killed at any point leaves every letter either as it was or fully replaced, and a re-run
+finishes the job with no duplicate and nothing missing.
+
+Linking across letters (``resolve.link_corpus``) gives a proposal form without a number the
+key of a numbered reply with the same title, and a reply's sections the suggestions of its
+proposal. Those are the only facts of one letter's graph that depend on another letter. The
+manifest keeps, per record graph, its title key and proposal key; when a batch changes or
+removes letters, every stored letter sharing one of those keys (old or new) is re-read and
+re-linked with the batch, until no further letter is touched, and its graph is rewritten in
+the same transaction. Records are linked in (source key, index) order, so the result is the
+one a full build would give, whatever order or batches the letters arrived in.
+
+Output files are written to a temporary name and renamed, so a failed or killed build never
+leaves a half-written graph.ttl behind.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections import Counter
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.term import Node
 
 from . import ids
-from .pipeline import Extracted
-from .rdf import build_dataset, serialize_sorted
-from .store import Store
+from .model import LetterRecord
+from .pipeline import (
+    Extracted,
+    FileResult,
+    FileTask,
+    fingerprint,
+    process_file,
+    process_files,
+    source_keys,
+)
+from .rdf import PREFIXES, record_quads, serialize_quads
+from .resolve import link_corpus, title_key
+from .store import MANIFEST_GRAPH, FileEntry, RecordEntry, Store, StoreError
 
 OX_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -24,6 +54,15 @@ OX_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
     "nquads": ox.RdfFormat.N_QUADS,
 }
+#: Above this many quads, graph.ttl/graph.trig come from Oxigraph's own writer (its order is
+#: fixed by the data too, so still byte-identical across identical builds) instead of the
+#: fully sorted Python writer, whose time and memory grow too fast past it.
+SORTED_LIMIT = 1_000_000
+BATCH_FILES = 100
+BATCH_BYTES = 32 * 1024 * 1024
+
+
+# --------------------------------------------------------------------------- files
 
 
 def _umask() -> int:
@@ -48,34 +87,389 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_outputs(result: Extracted, out_dir: Path, store_spec: str | None = None) -> list[str]:
-    """Build the dataset, fill the store, write graph.ttl and graph.trig; return a summary."""
-    dataset = build_dataset(result.pairs())
-    turtle = serialize_sorted(dataset, "turtle")
-    trig = serialize_sorted(dataset, "trig")
-    write_atomic(out_dir / "graph.ttl", turtle.encode("utf-8"))
-    write_atomic(out_dir / "graph.trig", trig.encode("utf-8"))
-    store = Store(store_spec)
-    graphs = [str(ids.graph_iri(r.record_id)) for r in result.records]
-    store.replace_graphs(serialize_sorted(dataset, "nquads").encode("utf-8"), graphs)
-    return summary_lines(result, dataset, out_dir, store)
+# --------------------------------------------------------------------------- ingest
 
 
-def summary_lines(result: Extracted, dataset: object, out_dir: Path, store: Store) -> list[str]:
-    """The build summary: files, records, entities by type, triples, warnings, failures."""
-    from .cli import entity_counts
+@dataclass
+class BuildReport:
+    """Counts of one build, by file, and its one-line problems."""
 
-    kinds = Counter(r.kind for r in result.records)
-    counts = entity_counts(result.records)
-    triples = len({(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))})  # type: ignore[attr-defined]
+    read: int = 0  # files read: built + unchanged + empty
+    built: int = 0  # files whose records were (re)written
+    unchanged: int = 0  # skipped: same hash as in the store
+    empty: int = 0  # skipped with a warning: read, but no record in it
+    failed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    records: int = 0  # records written
+    warnings: int = 0  # data warnings on the records written
+    relinked: int = 0  # unchanged files rewritten because a letter they link to changed
+    removed: int = 0
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return self.read + len(self.failed)
+
+    def counts_line(self) -> str:
+        """The last line of a build summary."""
+        extra = f", {self.removed} removed" if self.removed else ""
+        extra += f", {self.relinked} re-linked" if self.relinked else ""
+        return (
+            f"files: {self.read} read, {self.built} built, {self.unchanged} skipped (unchanged), "
+            f"{self.empty} skipped with warning, {len(self.failed)} failed{extra}"
+        )
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A file about to be written: its new records (linked in the batch) and text."""
+
+    path: str
+    hash: str
+    records: list[LetterRecord]
+    text: str
+
+
+def link_keys(entry: FileEntry | None) -> set[str]:
+    """The cross-letter link keys a stored file's records hold."""
+    keys: set[str] = set()
+    for rec in entry.records if entry else ():
+        if rec.title_key:
+            keys.add("t:" + rec.title_key)
+        if rec.proposal_key:
+            keys.add("p:" + rec.proposal_key)
+    return keys
+
+
+def record_entry(record: LetterRecord) -> RecordEntry:
+    """The manifest entry of a linked record."""
+    graph = str(ids.graph_iri(record.record_id))
+    return RecordEntry(graph, title_key(record.proposal.title), record.proposal_key)
+
+
+def record_nquads(record: LetterRecord, text: str) -> str:
+    """One record's graph as sorted N-Quads."""
+    return serialize_quads(record_quads(record, text), "nquads")
+
+
+class Ingest:
+    """Batches file results into a store, re-linking the letters they touch.
+
+    ``add`` and ``remove`` queue changes; ``flush`` writes the queue as one transaction.
+    ``paths`` maps identity keys to the files found in this build, for re-reading linked
+    letters (the manifest's recorded path is the fallback).
+    """
+
+    def __init__(
+        self, store: Store, report: BuildReport, paths: dict[str, str] | None = None
+    ) -> None:
+        self.store = store
+        self.report = report
+        self.paths = paths or {}
+        self.manifest = store.manifest()
+        self._index: dict[str, set[str]] = {}
+        for entry in self.manifest.values():
+            self._index_entry(entry)
+        self._pending: dict[str, _Pending] = {}
+        self._removed: set[str] = set()
+        self._bytes = 0
+
+    def _index_entry(self, entry: FileEntry, add: bool = True) -> None:
+        for key in link_keys(entry):
+            files = self._index.setdefault(key, set())
+            if add:
+                files.add(entry.key)
+            else:
+                files.discard(entry.key)
+
+    def known_hash(self, key: str) -> str | None:
+        """The content hash stored for ``key``, if it was built by this very pipeline."""
+        entry = self.manifest.get(key)
+        return entry.hash if entry and entry.version == fingerprint() else None
+
+    def add(self, result: FileResult) -> None:
+        """Queue a built (or empty) file; flushes when the batch is full."""
+        key = result.task.key
+        self._removed.discard(key)
+        self._pending[key] = _Pending(result.task.path, result.hash, result.records, result.text)
+        self._bytes += len(result.text)
+        if len(self._pending) >= BATCH_FILES or self._bytes >= BATCH_BYTES:
+            self.flush()
+
+    def remove(self, key: str) -> None:
+        """Queue the removal of a stored file."""
+        if key in self.manifest:
+            self._pending.pop(key, None)
+            self._removed.add(key)
+
+    def flush(self) -> None:
+        """Re-link, convert and write the queued changes in one transaction."""
+        if not self._pending and not self._removed:
+            return
+        self._relink()
+        inserts = []
+        for key, item in sorted(self._pending.items()):
+            entry = FileEntry(key, item.hash, str(Path(item.path).resolve()), version=fingerprint())
+            entry.records = [record_entry(r) for r in item.records]
+            nquads = "".join(record_nquads(r, item.text) for r in item.records)
+            inserts.append((entry, nquads))
+            self.report.records += len(item.records)
+            self.report.warnings += sum(len(r.warnings) for r in item.records)
+        touched = set(self._pending) | self._removed
+        drops = [self.manifest[k] for k in sorted(touched) if k in self.manifest]
+        self.store.replace_files(drops, inserts)
+        for entry in drops:
+            self._index_entry(entry, add=False)
+            del self.manifest[entry.key]
+        for entry, _ in inserts:
+            self.manifest[entry.key] = entry
+            self._index_entry(entry)
+        self.report.removed += len(self._removed)
+        self._pending, self._removed, self._bytes = {}, set(), 0
+
+    def _relink(self) -> None:
+        """Link the batch with every stored letter it shares a key with, to a fixpoint."""
+        touched: set[str] = set()
+        for key in [*self._pending, *self._removed]:
+            touched |= link_keys(self.manifest.get(key))
+        tried: set[str] = set()
+        while True:
+            records = sorted(
+                (r for item in self._pending.values() for r in item.records),
+                key=lambda r: (r.source_key, r.record_index),
+            )
+            for rec in records:  # linking is recomputed from scratch for the whole group
+                rec.proposal_key = None
+                for measure in rec.measures:
+                    measure.suggestion_index = None
+            link_corpus(records)
+            for rec in records:
+                touched |= link_keys(FileEntry("", "", "", [record_entry(rec)]))
+            affected = {f for k in touched for f in self._index.get(k, ())}
+            affected -= set(self._pending) | self._removed | tried
+            if not affected:
+                return
+            for key in sorted(affected):
+                tried.add(key)
+                self._reread(key)
+
+    def _reread(self, key: str) -> None:
+        """Re-extract a stored file that a changed letter links to (skipped if unreadable)."""
+        path = self.paths.get(key) or self.manifest[key].path
+        result = process_file(FileTask(path, key, None))
+        if result.status == "built" and result.hash == self.manifest[key].hash:
+            self._pending[key] = _Pending(path, result.hash, result.records, result.text)
+            self.report.relinked += 1
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: Store,
+    jobs: int = 1,
+    prune: bool = False,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> BuildReport:
+    """Build every file under ``paths`` into ``store``, incrementally; return the counts.
+
+    Unchanged files (same hash as stored) are skipped before extraction; ``prune`` also
+    drops stored files that are no longer under ``paths``. ``on_result`` sees every file's
+    result as it comes (progress, warnings).
+    """
+    started = time.perf_counter()
+    found = {key: str(file) for file, key in source_keys(paths)}
+    report = BuildReport()
+    batch = Ingest(store, report, found)
+    tasks = (FileTask(path, key, batch.known_hash(key)) for key, path in found.items())
+    for result in process_files(tasks, jobs):
+        _count(report, result)
+        if result.status in ("built", "empty"):
+            batch.add(result)
+        if on_result:
+            on_result(result)
+    if prune:
+        for key in sorted(set(batch.manifest) - set(found)):
+            batch.remove(key)
+    batch.flush()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _count(report: BuildReport, result: FileResult) -> None:
+    report.notes.extend(result.notes)
+    if result.status == "failed":
+        report.failed.append(result.error)
+        return
+    report.read += 1
+    if result.status == "unchanged":
+        report.unchanged += 1
+    elif result.status == "empty":
+        report.empty += 1
+    else:
+        report.built += 1
+
+
+def matching_keys(manifest: dict[str, FileEntry], targets: Iterable[str]) -> dict[str, list[str]]:
+    """Stored file keys each target names: its identity key, its file, or a folder above it."""
+    found: dict[str, list[str]] = {}
+    for target in targets:
+        where = str(Path(target).resolve())
+        found[target] = sorted(
+            key
+            for key, entry in manifest.items()
+            if key == target
+            or entry.path == where
+            or entry.path.startswith(where.rstrip("/") + "/")
+        )
+    return found
+
+
+def remove_files(store: Store, targets: Iterable[str]) -> tuple[BuildReport, list[str]]:
+    """Drop the stored letters named by ``targets`` (paths, folders or identity keys).
+
+    Returns the report and the targets that matched nothing. Letters linked to a removed
+    one are re-linked and rewritten in the same transaction.
+    """
+    report = BuildReport()
+    batch = Ingest(store, report)
+    unmatched = []
+    for target, keys in matching_keys(batch.manifest, targets).items():
+        if not keys:
+            unmatched.append(target)
+        for key in keys:
+            batch.remove(key)
+    batch.flush()
+    return report, unmatched
+
+
+def ingest_extracted(result: Extracted, store: Store) -> None:
+    """Write an in-memory, already linked extraction into ``store`` (files replaced)."""
+    by_key: dict[str, list[LetterRecord]] = {}
+    for rec in result.records:
+        by_key.setdefault(rec.source_key, []).append(rec)
+    manifest = store.manifest()
+    inserts = []
+    for key, records in sorted(by_key.items()):
+        path = str(Path(records[0].source).resolve())
+        entry = FileEntry(key, records[0].content_hash, path, version=fingerprint())
+        entry.records = [record_entry(r) for r in records]
+        text = result.texts[records[0].source]
+        inserts.append((entry, "".join(record_nquads(r, text) for r in records)))
+    store.replace_files([manifest[k] for k in by_key if k in manifest], inserts)
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def _rdflib_term(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise ValueError(f"unexpected term {term!r}")  # no blank nodes in a policykg graph
+
+
+def sorted_export(store: Store, fmt: str) -> bytes:
+    """The store's letter graphs in ``fmt``, byte-identical for the same content.
+
+    Up to ``SORTED_LIMIT`` quads, subjects, predicates and objects are fully sorted (the
+    readable form of ``rdf.serialize_quads``); above it Oxigraph writes in its own index
+    order, which also depends only on the data.
+    """
+    if len(store) > SORTED_LIMIT:
+        return store.dump(OX_FORMATS[fmt])
+    quads = (
+        (
+            _rdflib_term(q.subject),
+            _rdflib_term(q.predicate),
+            _rdflib_term(q.object),
+            _rdflib_term(q.graph_name),
+        )
+        for q in store.quads()
+    )
+    return serialize_quads(quads, fmt).encode("utf-8")
+
+
+def write_outputs(
+    result: Extracted | BuildReport,
+    out_dir: Path,
+    store_spec: str | None = None,
+    store: Store | None = None,
+) -> list[str]:
+    """Write graph.ttl and graph.trig for the whole store; return the build summary.
+
+    ``result`` is either a ``BuildReport`` (the store is already filled by ``ingest``) or an
+    ``Extracted`` batch, written into the store first.
+    """
+    store = store or Store(store_spec)
+    if isinstance(result, Extracted):
+        ingest_extracted(result, store)
+        report = BuildReport(
+            read=result.files_read, built=result.files_read, failed=list(result.failed)
+        )
+        report.notes, report.records = list(result.notes), len(result.records)
+    else:
+        report = result
+    write_atomic(out_dir / "graph.ttl", sorted_export(store, "turtle"))
+    write_atomic(out_dir / "graph.trig", sorted_export(store, "trig"))
+    return summary_lines(report, out_dir, store)
+
+
+# --------------------------------------------------------------------------- summary
+
+_POL = "https://w3id.org/policykg/ontology#"
+ENTITY_CLASSES = {
+    "agencies": f"{_POL}Agency",
+    "documents": f"{_POL}PolicyDocument",
+    "funds": f"{_POL}Fund",
+    "organizations": f"{_POL}Organization",
+    "proposals": f"{_POL}Proposal",
+    "measures": f"{_POL}Measure",
+}
+KIND_CLASSES = {"reply": f"{_POL}ReplyLetter", "proposal": f"{_POL}ProposalForm"}
+DISTINCT_LIMIT = 5_000_000
+
+
+def _count_query(store: Store, where: str) -> int:
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+    return int(next(iter(rows))["n"].value)  # type: ignore[call-overload]
+
+
+def graph_counts(store: Store) -> dict[str, int]:
+    """Letters by kind, entities by type, warnings, graphs and triples in the store."""
+    counts = {"letters": _count_query(store, f"?l a <{_POL}Letter>")}
+    for kind, cls in KIND_CLASSES.items():
+        counts[kind] = _count_query(store, f"?l a <{cls}>")
+    counts["unknown"] = counts["letters"] - counts["reply"] - counts["proposal"]
+    for name, cls in ENTITY_CLASSES.items():
+        counts[name] = _count_query(store, f"SELECT DISTINCT ?e WHERE {{ ?e a <{cls}> }}")
+    counts["warnings"] = _count_query(store, f"?w a <{_POL}DataQualityWarning>")
+    counts["graphs"] = _count_query(
+        store, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{}} FILTER(?g != <{MANIFEST_GRAPH}>) }}"
+    )
+    counts["quads"] = len(store)
+    if counts["quads"] <= DISTINCT_LIMIT:
+        counts["triples"] = _count_query(store, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")
+    return counts
+
+
+def summary_lines(report: BuildReport, out_dir: Path | None, store: Store) -> list[str]:
+    """The build summary: what the store now holds, then this build's counts by file."""
+    c = graph_counts(store)
+    kinds = ", ".join(f"{c[k]} {k}" for k in ("proposal", "reply", "unknown") if c[k])
+    triples = f"triples: {c['triples']}" if "triples" in c else f"quads: {c['quads']}"
     lines = [
-        f"files read: {result.files_read}, failed: {len(result.failed)}",
-        "records: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + f" ({len(result.records)} in all)",
-        "entities: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())),
-        f"triples: {triples} (union of {len(result.records)} letter graphs)",
-        f"warnings: {result.warnings}",
-        f"wrote {out_dir / 'graph.ttl'} and {out_dir / 'graph.trig'}; store: {store.spec} ({len(store)} quads)",
+        f"records: {kinds or 'none'} ({c['letters']} in all)",
+        "entities: " + ", ".join(f"{c[k]} {k}" for k in ENTITY_CLASSES),
+        f"{triples} (union of {c['graphs']} letter graphs)",
+        f"warnings: {c['warnings']} in the graph, {len(report.notes)} file notes this build",
     ]
+    if out_dir is not None:
+        lines.append(f"wrote {out_dir / 'graph.ttl'} and {out_dir / 'graph.trig'}")
+    rate = f" in {report.seconds:.1f} s" if report.seconds else ""
+    lines.append(f"store: {store.spec} ({c['quads']} quads){rate}")
+    lines.append(report.counts_line())
     return lines
 
 
@@ -83,9 +477,20 @@ def export_store(store_spec: str | None, fmt: str) -> bytes:
     """Serialise the store in ``fmt`` (turtle, nt, trig, nquads, json-ld)."""
     store = Store(store_spec)
     if fmt == "json-ld":
-        from rdflib import Dataset
-
-        ds = Dataset()
-        ds.parse(data=store.dump(ox.RdfFormat.N_QUADS), format="nquads")
-        return ds.serialize(format="json-ld").encode("utf-8")
+        return store.dump(ox.RdfFormat.JSON_LD)
     return store.dump(OX_FORMATS[fmt])
+
+
+__all__ = [
+    "BuildReport",
+    "Ingest",
+    "StoreError",
+    "export_store",
+    "ingest",
+    "remove_files",
+    "sorted_export",
+    "summary_lines",
+    "write_atomic",
+    "write_outputs",
+    "PREFIXES",
+]

@@ -2,13 +2,26 @@
 
 The CLI is a thin layer over these functions. Bad input never stops a batch: every file
 that cannot be read becomes a one-line problem in the result, and the rest go on.
+
+``extract_paths`` extracts a whole corpus in memory (small batches, evaluation, tests).
+The incremental build (``build.ingest``) instead streams ``FileTask``s through
+``process_files``: each file is hashed first and skipped, unread and unextracted, when its
+hash is the one the store already holds; the rest are read, extracted and resolved on
+``jobs`` processes, in chunks, and come back in order as ``FileResult``s.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
+from typing import Literal
 
 from .extract import extract_source
 from .gazetteer import load_gazetteer
@@ -75,3 +88,105 @@ def extract_paths(
         out.notes.extend(notes)
     link_corpus(out.records)
     return out
+
+
+# --------------------------------------------------------------------------- streaming
+
+
+@dataclass(frozen=True, slots=True)
+class FileTask:
+    """One file to build: where it is, its identity key, and the hash the store holds."""
+
+    path: str
+    key: str
+    known_hash: str | None = None
+
+
+Status = Literal["unchanged", "built", "empty", "failed"]
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What became of one file: ``unchanged`` (hash known, not read further), ``built``
+    (records extracted), ``empty`` (read, but no record in it) or ``failed`` (unreadable)."""
+
+    task: FileTask
+    status: Status
+    hash: str = ""
+    records: list[LetterRecord] = field(default_factory=list)
+    text: str = ""
+    notes: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+@functools.cache
+def fingerprint() -> str:
+    """A digest of the code and knowledge files that shape a letter's graph.
+
+    Stored beside each file's hash: after an upgrade of the extractors, the gazetteers or
+    the RDF mapping, every letter counts as changed and is rebuilt.
+    """
+    from . import __version__
+    from .paths import DATA_DIR
+
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    files = sorted(package.rglob("*.py")) + sorted(DATA_DIR.glob("*.tsv"))
+    for file in files:
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def file_digest(path: str | Path) -> str:
+    """sha256 of a file's bytes (hex), as ``SourceText.content_hash``."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def process_file(task: FileTask) -> FileResult:
+    """Hash one file; when the hash is new, read, extract and resolve it (never raises)."""
+    try:
+        digest = file_digest(task.path)
+    except OSError:
+        digest = ""  # read_file gives the one-line reason below
+    if digest and digest == task.known_hash:
+        return FileResult(task, "unchanged", digest)
+    try:
+        source, records, notes = extract_one(Path(task.path), task.key)
+    except ReadError as exc:
+        return FileResult(task, "failed", digest, error=str(exc))
+    status: Status = "built" if records else "empty"
+    return FileResult(task, status, source.content_hash, records, source.text, notes)
+
+
+def _process_chunk(tasks: list[FileTask]) -> list[FileResult]:
+    return [process_file(t) for t in tasks]
+
+
+def _chunks(tasks: Iterable[FileTask], size: int) -> Iterator[list[FileTask]]:
+    it = iter(tasks)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def process_files(tasks: Iterable[FileTask], jobs: int = 1, chunk: int = 8) -> Iterator[FileResult]:
+    """``process_file`` over ``tasks`` on ``jobs`` processes, results in task order.
+
+    Workers take ``chunk`` files at a time; at most a few chunks per worker are in flight,
+    so memory stays bounded however many files there are.
+    """
+    if jobs <= 1:
+        yield from map(process_file, tasks)
+        return
+    ctx = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+    with ctx.Pool(jobs) as pool:
+        pending: deque[AsyncResult[list[FileResult]]] = deque()
+        for part in _chunks(tasks, chunk):
+            pending.append(pool.apply_async(_process_chunk, (part,)))
+            if len(pending) > 2 * jobs:  # back-pressure: the store is the slower side
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()

@@ -1,78 +1,477 @@
-"""Stage 5 — store: where the built graph lives between commands.
+"""Stage 5 — store: where the built graph lives between commands, behind one interface.
 
-The default is a persistent Oxigraph store on disk (``.policykg/store`` in the current
-folder), so ``policykg build`` then ``policykg query`` needs no server and no reload.
-``memory`` keeps it in this process only. Each letter record's facts are one named graph,
-replaced as a whole when the letter changes.
+Three kinds of store, chosen by a *spec* (``--store`` or ``$POLICYKG_STORE``):
+
+- a folder (default ``.policykg/store``): a persistent Oxigraph store on disk, so
+  ``policykg build`` then ``policykg query`` needs no server and no reload;
+- ``memory``: Oxigraph in this process only (tests, one-off runs);
+- an ``http(s)://`` URL: a SPARQL 1.1 server (Query, Update and Graph Store protocols), e.g.
+  Oxigraph server, Fuseki, Virtuoso, GraphDB or Neptune; see ``RemoteStore``.
+
+Each letter record's facts are one named graph (``ids.graph_iri``). Beside them the store
+keeps a *manifest* graph (``MANIFEST_GRAPH``, its own vocabulary ``MF``): for every source
+file its identity key, content hash, path and record graphs, and for every record graph the
+keys it was linked across letters by. Incremental builds read the manifest to skip unchanged
+files, and every batch of changes — old graphs dropped, new graphs and manifest entries
+inserted — is one SPARQL update, so one transaction: a killed build never leaves a
+half-written letter. ``dump`` and ``len`` leave the manifest out.
+
+Example::
+
+    >>> store = Store("memory")
+    >>> store.update('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> "1" } }')
+    >>> len(store), [str(r["o"].value) for r in store.query("SELECT ?o WHERE { ?s ?p ?o }")]
+    (1, ['1'])
 """
 
 from __future__ import annotations
 
 import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 DEFAULT_STORE = ".policykg/store"
 STORE_ENV = "POLICYKG_STORE"
+MANIFEST_GRAPH = "https://w3id.org/policykg/id/graph/_manifest"
+MF = "https://w3id.org/policykg/manifest#"
+FILE_BASE = "https://w3id.org/policykg/id/file/"
+REMOTE_TIMEOUT = 300.0
+
+Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 class StoreError(Exception):
-    """A store that cannot be opened or written; ``str()`` is one line."""
+    """A store that cannot be opened, read or written; ``str()`` is one line."""
 
 
 def default_store_spec() -> str:
     """The store to use when none is given: $POLICYKG_STORE, else .policykg/store."""
-    return os.environ.get(STORE_ENV, DEFAULT_STORE)
+    return os.environ.get(STORE_ENV) or DEFAULT_STORE
+
+
+def is_remote(spec: str) -> bool:
+    """True when ``spec`` names a SPARQL server rather than a folder or ``memory``."""
+    return spec.startswith(("http://", "https://"))
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+@dataclass(slots=True)
+class RecordEntry:
+    """What the manifest knows of one record graph: how it was linked to other letters."""
+
+    graph: str
+    title_key: str | None = None
+    proposal_key: str | None = None
+
+
+@dataclass(slots=True)
+class FileEntry:
+    """One source file in the store: identity key, content hash, path and record graphs."""
+
+    key: str
+    hash: str
+    path: str = ""
+    records: list[RecordEntry] = field(default_factory=list)
+    version: str = ""  # pipeline.fingerprint() of the build that wrote it
+
+    @property
+    def iri(self) -> str:
+        return file_iri(self.key)
+
+    @property
+    def graphs(self) -> list[str]:
+        return [r.graph for r in self.records]
+
+
+def file_iri(key: str) -> str:
+    """The manifest node of the source file with identity ``key``."""
+    from .ids import key_hash
+
+    return f"{FILE_BASE}{key_hash(key)}"
+
+
+def nt_literal(value: str) -> str:
+    """``value`` as an N-Triples/SPARQL string literal."""
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
+    return f'"{escaped}"'
+
+
+def manifest_triples(entry: FileEntry) -> list[str]:
+    """The manifest triples (N-Triples lines, no graph) describing ``entry``."""
+    f = f"<{entry.iri}>"
+    lines = [
+        f"{f} <{MF}key> {nt_literal(entry.key)} .",
+        f"{f} <{MF}hash> {nt_literal(entry.hash)} .",
+    ]
+    if entry.path:
+        lines.append(f"{f} <{MF}path> {nt_literal(entry.path)} .")
+    if entry.version:
+        lines.append(f"{f} <{MF}version> {nt_literal(entry.version)} .")
+    for rec in entry.records:
+        g = f"<{rec.graph}>"
+        lines.append(f"{f} <{MF}graph> {g} .")
+        if rec.title_key:
+            lines.append(f"{g} <{MF}titleKey> {nt_literal(rec.title_key)} .")
+        if rec.proposal_key:
+            lines.append(f"{g} <{MF}proposalKey> {nt_literal(rec.proposal_key)} .")
+    return lines
+
+
+MANIFEST_QUERY = f"""
+SELECT ?key ?hash ?path ?version ?g ?tk ?pk WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{
+  ?f <{MF}key> ?key ; <{MF}hash> ?hash .
+  OPTIONAL {{ ?f <{MF}path> ?path }} OPTIONAL {{ ?f <{MF}version> ?version }}
+  OPTIONAL {{ ?f <{MF}graph> ?g .
+             OPTIONAL {{ ?g <{MF}titleKey> ?tk }} OPTIONAL {{ ?g <{MF}proposalKey> ?pk }} }}
+}} }}"""
+
+
+def _value(term: Any) -> str | None:
+    return None if term is None else str(term.value)
+
+
+def parse_manifest(solutions: Iterable[Any]) -> dict[str, FileEntry]:
+    """Manifest entries by file key, from the solutions of ``MANIFEST_QUERY``."""
+    files: dict[str, FileEntry] = {}
+    for row in solutions:
+        key = str(row["key"].value)
+        entry = files.get(key)
+        if entry is None:
+            path, version = _value(row["path"]) or "", _value(row["version"]) or ""
+            entry = files[key] = FileEntry(key, str(row["hash"].value), path, version=version)
+        graph = _value(row["g"])
+        if graph:
+            entry.records.append(RecordEntry(graph, _value(row["tk"]), _value(row["pk"])))
+    for entry in files.values():
+        entry.records.sort(key=lambda r: r.graph)
+    return files
+
+
+def replace_update(drop: Iterable[FileEntry], insert: Iterable[tuple[FileEntry, str]]) -> str:
+    """One SPARQL update replacing files: drop ``drop``'s graphs and manifest entries, then
+    insert each ``(entry, nquads)`` — the entry's record graphs as N-Quads, and its manifest."""
+    ops = []
+    for entry in drop:
+        ops.extend(f"DROP SILENT GRAPH <{g}>" for g in entry.graphs)
+        ops.append(f"DELETE WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{ <{entry.iri}> ?p ?o }} }}")
+        ops.extend(
+            f"DELETE WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{ <{g}> ?p ?o }} }}" for g in entry.graphs
+        )
+    blocks: list[str] = []
+    manifest: list[str] = []
+    for entry, nquads in insert:
+        blocks.extend(_graph_blocks(nquads))
+        manifest.extend(manifest_triples(entry))
+    if manifest:
+        blocks.append(f"GRAPH <{MANIFEST_GRAPH}> {{\n" + "\n".join(manifest) + "\n}")
+    if blocks:
+        ops.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+    return " ;\n".join(ops)
+
+
+def _graph_blocks(nquads: str) -> Iterator[str]:
+    """N-Quads lines (each with a graph) as SPARQL ``GRAPH <g> { … }`` blocks."""
+    groups: dict[str, list[str]] = {}
+    for line in nquads.splitlines():
+        if not line:
+            continue
+        body, _, graph = line[: -len(" .")].rpartition(" ")
+        groups.setdefault(graph, []).append(body + " .")
+    for graph, triples in groups.items():
+        yield f"GRAPH {graph} {{\n" + "\n".join(triples) + "\n}"
+
+
+# --------------------------------------------------------------------------- stores
 
 
 class Store:
-    """A quad store holding one named graph per letter record."""
+    """A quad store holding one named graph per letter record, plus the manifest graph.
 
-    def __init__(self, spec: str | None = None) -> None:
+    ``Store(spec)`` opens the right kind: ``LocalStore`` for a folder or ``memory``,
+    ``RemoteStore`` for an ``http(s)://`` SPARQL endpoint. All share this interface.
+    """
+
+    spec: str
+
+    def __new__(cls, spec: str | None = None, **kwargs: Any) -> Store:
+        if cls is Store:
+            cls = RemoteStore if is_remote(spec or default_store_spec()) else LocalStore
+        return super().__new__(cls)
+
+    # -- reading --
+
+    def query(self, sparql: str, prefixes: Mapping[str, str] | None = None) -> Results:
+        """Run a SPARQL query over the union of all letter graphs."""
+        raise NotImplementedError
+
+    def dump(self, fmt: ox.RdfFormat) -> bytes:
+        """Serialise the letter graphs: all of them for TriG/N-Quads, their union otherwise."""
+        raise NotImplementedError
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of every letter graph (the manifest left out)."""
+        data = self.dump(ox.RdfFormat.N_QUADS)
+        yield from ox.parse(data, format=ox.RdfFormat.N_QUADS)
+
+    def __len__(self) -> int:
+        """Number of quads in the letter graphs (the manifest left out)."""
+        rows = self.query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{MANIFEST_GRAPH}>) }}"
+        )
+        return int(next(iter(rows))["n"].value)  # type: ignore[call-overload]
+
+    def manifest(self) -> dict[str, FileEntry]:
+        """Every source file the store holds, by identity key."""
+        return parse_manifest(self.query(MANIFEST_QUERY))  # type: ignore[arg-type]
+
+    # -- writing --
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update as one transaction."""
+        raise NotImplementedError
+
+    def replace_files(
+        self, drop: Iterable[FileEntry], insert: Iterable[tuple[FileEntry, str]]
+    ) -> None:
+        """Atomically drop files' graphs and manifest entries and insert new ones."""
+        text = replace_update(list(drop), list(insert))
+        if text:
+            self.update(text)
+
+    def replace_graphs(self, nquads: bytes, graphs: list[str]) -> None:
+        """Drop ``graphs`` and load ``nquads`` (their new content) in one transaction."""
+        ops = [f"DROP SILENT GRAPH <{g}>" for g in graphs]
+        blocks = list(_graph_blocks(nquads.decode("utf-8")))
+        if blocks:
+            ops.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+        if ops:
+            self.update(" ;\n".join(ops))
+
+    def clear(self) -> None:
+        """Remove everything, manifest included."""
+        self.update("DROP SILENT ALL")
+
+    def close(self) -> None:
+        """Release the store (a no-op where there is nothing to release)."""
+
+
+class LocalStore(Store):
+    """Oxigraph in this process: on disk in a folder, or in memory for ``memory``."""
+
+    def __init__(self, spec: str | None = None, read_only: bool = False) -> None:
         spec = spec or default_store_spec()
         self.spec = spec
         try:
             if spec == "memory":
                 self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(spec)
             else:
                 Path(spec).mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(spec)
         except OSError as exc:
-            raise StoreError(f"cannot open store {spec}: {exc}") from None
+            raise StoreError(f"cannot open store {spec}: {_one_line(exc)}") from None
 
     @property
     def ox(self) -> ox.Store:
         """The underlying pyoxigraph store."""
         return self._store
 
-    def replace_graphs(self, nquads: bytes, graphs: list[str]) -> None:
-        """Drop ``graphs`` and load ``nquads`` (their new content) in one transaction."""
+    def query(self, sparql: str, prefixes: Mapping[str, str] | None = None) -> Results:
+        return self._store.query(
+            sparql, use_default_graph_as_union=True, prefixes=dict(prefixes or {})
+        )
+
+    def update(self, sparql: str) -> None:
         try:
-            for g in graphs:
-                if self._has_graph(g):
-                    self._store.remove_graph(ox.NamedNode(g))
-            self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-            self._store.flush()
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise StoreError(f"cannot write store {self.spec}: {exc}") from None
-
-    def _has_graph(self, graph: str) -> bool:
-        return self._store.contains_named_graph(ox.NamedNode(graph))
-
-    def clear(self) -> None:
-        self._store.clear()
+            self._store.update(sparql)
+        except OSError as exc:
+            raise StoreError(f"cannot write store {self.spec}: {_one_line(exc)}") from None
 
     def __len__(self) -> int:
-        return len(self._store)
-
-    def query(self, sparql: str) -> object:
-        """Run a SPARQL query over the union of all letter graphs."""
-        return self._store.query(sparql, use_default_graph_as_union=True)
+        manifest = sum(
+            1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(MANIFEST_GRAPH))
+        )
+        return len(self._store) - manifest
 
     def dump(self, fmt: ox.RdfFormat) -> bytes:
-        """Serialise the store: all named graphs for TriG/N-Quads, their union otherwise."""
         if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-            return self._store.dump(format=fmt)
-        union = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        return union.serialize(format=fmt)  # type: ignore[attr-defined]
+            tmp = ox.Store()
+            tmp.bulk_extend(self.quads())
+            return tmp.dump(format=fmt)
+        union = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+                           f"FILTER(?g != <{MANIFEST_GRAPH}>) }}")  # fmt: skip
+        return union.serialize(format=fmt)  # type: ignore[union-attr]
+
+    def quads(self) -> Iterator[ox.Quad]:
+        manifest = ox.NamedNode(MANIFEST_GRAPH)
+        for quad in self._store.quads_for_pattern(None, None, None, None):
+            if quad.graph_name != manifest:
+                yield quad
+
+    def close(self) -> None:
+        if self.spec != "memory":
+            self._store.flush()
+
+
+# --------------------------------------------------------------------------- remote
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoints:
+    """The three SPARQL 1.1 protocol endpoints of one server."""
+
+    query: str
+    update: str
+    store: str
+
+    @classmethod
+    def from_spec(cls, spec: str) -> Endpoints:
+        """Endpoints from a URL: a server root means Oxigraph's layout (/query, /update,
+        /store); a URL ending in /query or /sparql keeps its folder (Fuseki: /ds/query,
+        /ds/update, /ds/data; Virtuoso: /sparql for both). $POLICYKG_UPDATE_URL and
+        $POLICYKG_GSP_URL override the derived update and Graph Store endpoints.
+        """
+        url = spec.rstrip("/")
+        parts = urllib.parse.urlsplit(url)
+        base, _, last = url.rpartition("/")
+        if parts.path in ("", "/"):
+            query, update, store = f"{url}/query", f"{url}/update", f"{url}/store"
+        elif last == "query":
+            query, update = url, f"{base}/update"
+            store = (
+                f"{base}/store" if urllib.parse.urlsplit(base).path in ("", "/") else f"{base}/data"
+            )
+        else:  # /sparql and anything else: one endpoint for query and update
+            query, update, store = url, url, f"{url}-graph-crud"
+        return cls(
+            query,
+            os.environ.get("POLICYKG_UPDATE_URL") or update,
+            os.environ.get("POLICYKG_GSP_URL") or store,
+        )
+
+
+class _OxLike:
+    """Lets code written for ``store.ox.query(...)`` run on a remote store unchanged."""
+
+    def __init__(self, store: RemoteStore) -> None:
+        self._remote = store
+
+    def query(self, sparql: str, use_default_graph_as_union: bool = True, prefixes: Mapping[str, str] | None = None,
+              **_: Any) -> Results:  # fmt: skip
+        return self._remote.query(sparql, prefixes=prefixes)
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 server reached over HTTP.
+
+    Queries go to the Query endpoint, changes to the Update endpoint (one request per batch,
+    so as atomic as the server makes an update request), single graphs through the Graph
+    Store protocol. Queries must see the union of the named graphs as the default graph:
+    start Oxigraph with ``--union-default-graph``, give Fuseki ``tdb2:unionDefaultGraph
+    true``; Virtuoso, GraphDB and Neptune do so by default. Results come back as pyoxigraph
+    objects, the same types a local store returns.
+    """
+
+    def __init__(self, spec: str | None = None, timeout: float = REMOTE_TIMEOUT) -> None:
+        self.spec = spec or default_store_spec()
+        self.endpoints = Endpoints.from_spec(self.spec)
+        self.timeout = timeout
+
+    @property
+    def ox(self) -> _OxLike:
+        """A pyoxigraph-like face (``.query``) for code written against a local store."""
+        return _OxLike(self)
+
+    def _request(
+        self, url: str, data: bytes | None, headers: dict[str, str], method: str | None = None
+    ) -> tuple[str, bytes]:
+        req = urllib.request.Request(url, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return resp.headers.get("Content-Type", ""), resp.read()
+        except urllib.error.HTTPError as exc:
+            detail = _one_line(exc.read().decode("utf-8", "replace"))[:300]
+            raise StoreError(
+                f"SPARQL server {self.spec} refused the request: HTTP {exc.code} {detail}"
+            ) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StoreError(
+                f"cannot reach SPARQL server {self.spec}: {_one_line(reason)}"
+            ) from None
+
+    def query(self, sparql: str, prefixes: Mapping[str, str] | None = None) -> Results:
+        if prefixes:
+            sparql = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + sparql
+        body = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
+        }
+        ctype, data = self._request(self.endpoints.query, body, headers)
+        if "json" in ctype:
+            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        if "xml" in ctype and "sparql-results" in ctype:
+            return ox.parse_query_results(data, format=ox.QueryResultsFormat.XML)
+        return _triples_result(data, ctype)
+
+    def update(self, sparql: str) -> None:
+        headers = {"Content-Type": "application/sparql-update"}
+        self._request(self.endpoints.update, sparql.encode("utf-8"), headers)
+
+    def dump(self, fmt: ox.RdfFormat) -> bytes:
+        tmp = ox.Store()
+        tmp.bulk_extend(self.quads())
+        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            return tmp.dump(format=fmt)
+        return tmp.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize(
+            format=fmt
+        )  # type: ignore[union-attr]
+
+    def quads(self) -> Iterator[ox.Quad]:
+        rows = self.query(
+            f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{MANIFEST_GRAPH}>) }}"
+        )
+        for row in rows:  # type: ignore[union-attr]
+            yield ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[index]
+
+    # -- Graph Store protocol --
+
+    def get_graph(self, graph: str) -> bytes:
+        """One named graph as N-Triples (empty when the server has no such graph)."""
+        url = f"{self.endpoints.store}?graph={urllib.parse.quote(graph, safe='')}"
+        try:
+            return self._request(url, None, {"Accept": "application/n-triples"})[1]
+        except StoreError as exc:
+            if "HTTP 404" in str(exc):
+                return b""
+            raise
+
+    def put_graph(self, graph: str, ntriples: bytes) -> None:
+        """Replace one named graph with ``ntriples`` (HTTP PUT)."""
+        url = f"{self.endpoints.store}?graph={urllib.parse.quote(graph, safe='')}"
+        self._request(url, ntriples, {"Content-Type": "application/n-triples"}, method="PUT")
+
+
+def _triples_result(data: bytes, ctype: str) -> ox.QueryTriples:
+    """CONSTRUCT/DESCRIBE output from a server as pyoxigraph ``QueryTriples``."""
+    fmt = ox.RdfFormat.TURTLE if "turtle" in ctype else ox.RdfFormat.N_TRIPLES
+    tmp = ox.Store()
+    tmp.load(data, format=fmt)
+    return tmp.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")  # type: ignore[return-value]
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())
