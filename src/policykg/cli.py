@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -89,25 +90,113 @@ def extract(paths: tuple[str, ...], fmt: str) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2 if fmt == "pretty" else None))
 
 
+class _BuildProgress:
+    """Per-file callback of a build: warnings and errors on stderr, and on a terminal a
+    progress bar with counts and rate (nothing but warnings in pipes and CI)."""
+
+    def __init__(self, total: int) -> None:
+        self.done = self.skipped = 0
+        self.started = time.perf_counter()
+        self.bar = None
+        if sys.stderr.isatty() and total:
+            self.bar = click.progressbar(length=total, label="Building", file=sys.stderr, show_pos=True,
+                                         item_show_func=lambda _: self.rate())  # fmt: skip
+            self.bar.__enter__()
+
+    def rate(self) -> str:
+        per_s = self.done / max(time.perf_counter() - self.started, 1e-9)
+        return f"{per_s:.0f} files/s, {self.skipped} unchanged"
+
+    def __call__(self, result) -> None:  # noqa: ANN001 — a pipeline.FileResult
+        self.done += 1
+        self.skipped += result.status == "unchanged"
+        if result.error:
+            self._echo(f"error: {result.error}")
+        for note in result.notes:
+            self._echo(f"warning: {note}")
+        if self.bar is not None:
+            self.bar.update(1, result)
+
+    def _echo(self, line: str) -> None:
+        if self.bar is not None:
+            click.echo("\r\033[K", nl=False, err=True)
+        click.echo(line, err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="out", show_default=True,
               help="Folder for graph.ttl, graph.trig and graph.html.")  # fmt: skip
 @click.option("--store", "store_spec", default=None, help="Store to fill: a folder, 'memory', or a SPARQL URL "
               "(default: $POLICYKG_STORE or .policykg/store).")  # fmt: skip
-def build(paths: tuple[str, ...], out_dir: str, store_spec: str | None) -> None:
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Extract on this many processes.")  # fmt: skip
+@click.option("--prune", is_flag=True, help="Also drop stored letters no longer under PATHS.")
+@click.option("--no-output", is_flag=True, help="Only fill the store; write no graph files.")
+def build(paths: tuple[str, ...], out_dir: str, store_spec: str | None, jobs: int, prune: bool,
+          no_output: bool) -> None:  # fmt: skip
     """Build the knowledge graph from letters: store it and write Turtle and TriG.
+
+    Incremental: letters whose content the store already holds are skipped, changed ones
+    replaced, each letter's graph in one transaction. Exits non-zero only when nothing
+    could be read.
 
     \b
     Example:
       policykg build data/letters -o out/
+      policykg build data/letters --jobs 2 --prune --store .policykg/store
     """
-    from .build import write_outputs
+    from .build import ingest, summary_lines, write_outputs
+    from .pipeline import source_keys
+    from .store import Store, StoreError
 
-    result = _extract(paths)
-    summary = write_outputs(result, Path(out_dir), store_spec)
+    try:
+        store = Store(store_spec)
+        progress = _BuildProgress(sum(1 for _ in source_keys(paths)) if sys.stderr.isatty() else 0)
+        try:
+            report = ingest(paths, store, jobs=jobs, prune=prune, on_result=progress)
+        finally:
+            progress.close()
+        if not report.read:
+            raise click.ClickException(f"no letter could be read from {', '.join(paths)}")
+        if no_output:
+            summary = summary_lines(report, None, store)
+        else:
+            summary = write_outputs(report, Path(out_dir), store=store)
+    except (StoreError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
     for line in summary:
         click.echo(line)
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--store", "store_spec", default=None, help="Store to change (default: $POLICYKG_STORE or "
+              ".policykg/store).")  # fmt: skip
+def remove(targets: tuple[str, ...], store_spec: str | None) -> None:
+    """Drop letters from the store: by file, by folder, or by identity key (the path
+    relative to the folder it was built from). Letters linked to them are re-linked.
+
+    \b
+    Example:
+      policykg remove data/letters/000_42c7ff2b028ad38b.txt
+    """
+    from .build import remove_files
+    from .store import Store, StoreError
+
+    try:
+        report, unmatched = remove_files(Store(store_spec), targets)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    for target in unmatched:
+        click.echo(f"warning: {target}: no letter in the store comes from it", err=True)
+    click.echo(f"removed {report.removed} files" + (f", re-linked {report.relinked}" if report.relinked else ""))
+    if not report.removed:
+        sys.exit(1)
 
 
 @main.command()
