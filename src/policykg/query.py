@@ -329,6 +329,9 @@ def parse_params(pairs: Iterable[str]) -> dict[str, str]:
 def open_store(spec: str | None) -> Store:
     """Open the store ``spec`` (default ``.policykg/store``) for reading.
 
+    A local store is opened read-only where the store supports it, so queries can run while
+    a build holds the store open.
+
     Raises:
         QueryError: when ``spec`` is a folder that does not exist (nothing was built there).
     """
@@ -338,7 +341,10 @@ def open_store(spec: str | None) -> Store:
         raise QueryError(
             f"no store at {spec}; build one first: policykg build LETTERS --store {spec}"
         )
-    return Store(spec)
+    try:
+        return Store(spec, read_only=True)  # type: ignore[call-arg]
+    except TypeError:  # a store kind (remote) or store module without read-only opening
+        return Store(spec)
 
 
 def run(store: Store, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
