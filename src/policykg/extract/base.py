@@ -11,8 +11,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from ..model import LetterRecord
+from .lexicon import verb_ends
 
 # Characters that end a sentence, for provenance and for keeping patterns inside one.
 SENTENCE_END = "。！？；!?;\n"
@@ -30,6 +32,7 @@ class Context:
     # Spans already claimed by a more specific entity (document titles, fund names),
     # by kind, so a weaker pattern does not match inside them.
     claimed: list[tuple[int, int, str]] = field(default_factory=list)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def body(self) -> str:
@@ -50,6 +53,21 @@ class Context:
     def overlaps_claimed(self, start: int, end: int, kinds: tuple[str, ...] = ()) -> bool:
         """True if a claimed span (of one of ``kinds``, or any) overlaps [start, end)."""
         return any(start < e and s < end and (not kinds or k in kinds) for s, e, k in self.claimed)
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A per-record cache for an expensive pass over the text (computed once)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    @cached_property
+    def verb_ends(self) -> frozenset[int]:
+        """Offsets where a verb that precedes names ends (see lexicon.VERBS_BEFORE_NAMES)."""
+        return verb_ends(self.norm, self.start, self.end)
+
+    def after_verb(self, pos: int) -> bool:
+        """True when a verb such as 会同 or 设立 ends right before ``pos``."""
+        return pos in self.verb_ends
 
     @cached_property
     def lines(self) -> list[tuple[int, int]]:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from ..gazetteer import load_gazetteer
 from ..model import Mention, PolicyDocument
 from .base import Context, extractor
-from .lexicon import VERBS_BEFORE_NAMES
 
 _OPEN = "〔[［【（("
 _CLOSE = "〕]］】）)"
@@ -21,7 +20,8 @@ DOC_NUMBER_CORE = re.compile(
     r"\s*[〔\[［【（(]\s*((?:19|20)\d{2})\s*[〕\]］】）)]\s*(第?\s*\d{1,5})\s*号"
 )
 # 财政部令第105号 / 国家发展和改革委员会令第12号 / 第12号令
-ORDER_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,20}?令)\s*(?:(\d{4})\s*年\s*)?第\s*(\d{1,5})\s*号|(?<![\u4e00-\u9fff])第\s*(\d{1,5})\s*号令")
+# 财政部令第105号 / 国家发展和改革委员会令2019年第12号 / 第12号令 — anchored on 令 and 号令.
+ORDER_NUMBER = re.compile(r"令\s*(?:(\d{4})\s*年\s*)?第\s*(\d{1,5})\s*号|第\s*(\d{1,5})\s*号令")
 TITLE = re.compile(r"《([^《》\n]{2,200})》")
 INNER_TITLE = re.compile(r"〈([^〈〉\n]{2,200})〉")
 ALIAS = re.compile(r"(?:以下简称|下称|简称|以下称)\s*[《“\"]([^》”\"]{1,30})[》”\"]")
@@ -55,7 +55,7 @@ def find_doc_numbers(ctx: Context) -> list[_Num]:
     """Every document number in the record, normalised, with its code walked back."""
     out = []
     for m in ctx.finditer(DOC_NUMBER_CORE):
-        code_start = _walk_code(ctx.norm, m.start(), ctx.start)
+        code_start = _walk_code(ctx, m.start(), ctx.start)
         code = ctx.norm[code_start : m.start()]
         if len(code) < 1 or ctx.is_claimed(code_start, m.end()):
             continue
@@ -65,20 +65,40 @@ def find_doc_numbers(ctx: Context) -> list[_Num]:
     for m in ctx.finditer(ORDER_NUMBER):
         if ctx.is_claimed(m.start(), m.end()):
             continue
-        if m.group(1):
-            value = re.sub(r"\s+", "", m.group(0))
-            out.append(_Num(value, m.group(1), int(m.group(2)) if m.group(2) else None, m.group(3), m.start(), m.end()))
+        if m.group(2):  # the issuer stands before 令: walk back over it (2–20 characters)
+            start = _walk_issuer(ctx.norm, m.start(), ctx.start)
+            if m.start() - start < 2:
+                continue
+            issuer = ctx.norm[start : m.start()]
+            value = re.sub(r"\s+", "", ctx.norm[start : m.end()])
+            year = int(m.group(1)) if m.group(1) else None
+            out.append(_Num(value, issuer + "令", year, m.group(2), start, m.end()))
         else:
-            out.append(_Num(f"第{m.group(4)}号令", "", None, m.group(4), m.start(), m.end()))
+            out.append(_Num(f"第{m.group(3)}号令", "", None, m.group(3), m.start(), m.end()))
     return sorted(out, key=lambda n: n.start)
 
 
-def _walk_code(norm: str, pos: int, floor: int) -> int:
+_ISSUER_STOP = set("的与及据照于在按为是即或至等由将对向被把了从以号（(《》）)")  # 和 can be inside: 发展和改革
+
+
+def _walk_issuer(norm: str, pos: int, floor: int) -> int:
+    """Walk back from 令 over an issuer's name (财政部, 国家发展和改革委员会)."""
+    start = pos
+    while start > max(floor, pos - 20):
+        ch = norm[start - 1]
+        if not "\u4e00" <= ch <= "\u9fff" or ch in _ISSUER_STOP:
+            break
+        start -= 1
+    return start
+
+
+def _walk_code(ctx: Context, pos: int, floor: int) -> int:
     """Where the issuer code before 〔year〕 begins (深府规, 杭经信联, 国科火字 …).
 
     Walk back over the code's characters; then prefer the leftmost start whose code
     the gazetteer knows, else cut after a verb (财政部印发财资 → 财资).
     """
+    norm = ctx.norm
     start = pos
     while start > floor and pos - start < 10:
         ch = norm[start - 1]
@@ -91,7 +111,7 @@ def _walk_code(norm: str, pos: int, floor: int) -> int:
         if issuer is not None and not issuer.inferred and issuer.code == norm[s:pos]:
             return s
     for s in range(pos - 1, start - 1, -1):  # the last verb inside the run ends the code's left side
-        if any(norm.startswith(v, s - len(v)) for v in VERBS_BEFORE_NAMES if s - len(v) >= start):
+        if ctx.after_verb(s) and s > start:
             return s
     return start
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import ahocorasick
-
 from ..gazetteer import load_gazetteer
 from ..model import Agency, Mention, Organization
 from .base import Context, extractor
 from .lexicon import VERBS_BEFORE_NAMES
+from .matcher import WordMatcher
 
 _PLACE_LEVEL = ("自治区", "自治州", "自治县", "省", "市", "区", "县", "镇", "乡", "旗", "盟")
 # Characters that do not occur in place names but do end words before a level word.
@@ -33,8 +32,8 @@ _SUFFIXES = sorted(
     key=len,
     reverse=True,
 )  # fmt: skip
-# A lookahead, so overlapping suffixes are all seen (提案委 and 委员会 in 提案委员会).
-_SUFFIX_RE = re.compile("(?=(" + "|".join(map(re.escape, _SUFFIXES)) + "))")
+# Overlapping suffixes are all seen (提案委 and 委员会 in 提案委员会).
+_SUFFIXES_MATCHER = WordMatcher(_SUFFIXES)
 _INNER_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们给至到以年月日每，。、；：！？“”《》\"'")
 _VERBS = VERBS_BEFORE_NAMES
 _BARE_TYPES = ("财政厅", "科技厅", "国资委", "发改委", "工信厅", "交通局", "路政局", "教育厅", "教育局",
@@ -74,23 +73,21 @@ _GENERIC_ORG_WORDS = ("科技", "商业", "辖内", "各大", "大", "国有", "
                       "进一步", "引导", "支持", "开展", "建立", "通过", "组织", "所有", "上市", "中小",
                       "自治区级", "特色", "共性", "综合", "技术", "行业", "辖区", "市辖区", "中小微",
                       "企业", "微信", "各类", "示范", "公共", "科研", "服务", "合作", "保险", "证券")  # fmt: skip
-_ORG_VERBS = VERBS_BEFORE_NAMES
 
 
 @extractor("agencies", assigns=("agencies",), order=40)
 def extract_agencies(ctx: Context) -> None:
     """Public bodies by shape and by known bare names; joined forms (市委市政府) split."""
     found: list[tuple[int, int]] = []
-    for m in ctx.finditer(_SUFFIX_RE):
-        end = m.start() + len(m.group(1))
-        start = _agency_start(ctx, m.start())
+    for suffix_start, end in _SUFFIXES_MATCHER.longest_at(ctx.norm, ctx.start, ctx.end).items():
+        start = _agency_start(ctx, suffix_start)
         if start is not None and end - start >= 2:
             found.append((start, end))
     for m in ctx.finditer(_BARE_RE):
         found.append((m.start(), m.end()))
-    for m in ctx.finditer(CENTRAL_BANK_BRANCH):
-        found.append((m.start(), m.end()))
-    found.extend(known_names().find(ctx.norm, ctx.start, ctx.end))
+    if "人民银行" in ctx.body:
+        found.extend((m.start(), m.end()) for m in ctx.finditer(CENTRAL_BANK_BRANCH))
+    found.extend(known_names().spans(ctx.norm, ctx.start, ctx.end))
     kept = _drop_nested(sorted(set(found)))
     agencies: dict[str, Agency] = {}
     for start, end in kept:
@@ -103,29 +100,11 @@ def extract_agencies(ctx: Context) -> None:
     split_joined(ctx)
 
 
-class _KnownNames:
-    """Every known agency name and short form from the gazetteer, matched at once."""
-
-    def __init__(self, names: list[str]) -> None:
-        self._automaton = ahocorasick.Automaton()
-        for name in names:
-            self._automaton.add_word(name, len(name))
-        self._automaton.make_automaton()
-
-    def find(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """(start, end) of each known name inside text[start:end]."""
-        out = []
-        for last, length in self._automaton.iter(text, start, end):
-            out.append((last + 1 - length, last + 1))
-        return out
-
-
 @cache
-def known_names() -> _KnownNames:
+def known_names() -> WordMatcher:
     """The matcher for gazetteer names: full names, and short forms specific enough to trust."""
     gaz = load_gazetteer()
-    names = [n for n in gaz.surface_forms() if _trusted_form(n)]
-    return _KnownNames(names)
+    return WordMatcher(n for n in gaz.surface_forms() if _trusted_form(n))
 
 
 def _trusted_form(name: str) -> bool:
@@ -139,15 +118,20 @@ _GENERIC_FORMS = {"委员会", "全国委员会", "人民代表大会", "人民�
 
 
 @cache
-def _region_names() -> tuple[str, ...]:
-    """Known region names and short names (深圳市, 深圳, 乌鲁木齐 …), longest first."""
+def _region_names() -> WordMatcher:
+    """Known region names and short names (深圳市, 深圳, 乌鲁木齐 …)."""
     gaz = load_gazetteer()
-    names: set[str] = set()
+    names: set[str] = set(_PROVINCE_SHORT)
     for region in gaz.regions:
         names.add(region.name)
         names.update(n for n in region.short_names if len(n) >= 2)
     names.discard("中华人民共和国")
-    return tuple(sorted(names, key=len, reverse=True))
+    return WordMatcher(names)
+
+
+def _region_starts(ctx: Context) -> frozenset[int]:
+    """Offsets where a known region name starts in this record."""
+    return ctx.memo("region-starts", lambda: frozenset(s for s, _ in _region_names().spans(ctx.norm, ctx.start, ctx.end)))
 
 
 def _agency_start(ctx: Context, suffix_start: int) -> int | None:
@@ -169,16 +153,16 @@ def _agency_start(ctx: Context, suffix_start: int) -> int | None:
             depth -= 1
         elif ch in _INNER_STOP or not "\u4e00" <= ch <= "\u9fff":
             break
-        elif depth == 0 and _after_verb(norm, run):
+        elif depth == 0 and ctx.after_verb(run):
             break
         run -= 1
     if norm[run - 1 : run] in "我本全" and norm[run : run + 1] in "市省区县":
         run += 1  # 我市清欠工作领导小组: 我市 is a pronoun, not part of the name
     for p in range(run, suffix_start + 1):  # a known region first: 和河南省… starts at 河南
-        if norm.startswith(_PROVINCE_SHORT, p) or norm.startswith(_region_names(), p):
+        if p in _region_starts(ctx):
             return p
     for p in range(run, suffix_start + 1):
-        if _opens_agency(norm, p):
+        if _opens_agency(ctx, p):
             return p
     if norm.startswith(_SELF_STANDING, suffix_start) and suffix_start - run >= 2:
         return run
@@ -188,16 +172,15 @@ def _agency_start(ctx: Context, suffix_start: int) -> int | None:
 _NOT_OPENERS = ("市场", "市民", "区域", "区位", "县城", "省道", "国家级", "全国性", "区两级", "市两级", "县两级")
 
 
-def _opens_agency(norm: str, p: int) -> bool:
+def _opens_agency(ctx: Context, p: int) -> bool:
+    norm = ctx.norm
     if norm.startswith(_OPENERS, p):
         return not norm.startswith(_NOT_OPENERS, p) or norm.startswith(("市场监", "市民营"), p)
-    return _is_name_start(norm, p)
+    return p in _region_starts(ctx) or _is_place_start(norm, p)
 
 
-def _is_name_start(norm: str, i: int) -> bool:
-    """A known region (深圳市, 乌鲁木齐) or a place name followed by a level word (南票区)."""
-    if norm.startswith(_PROVINCE_SHORT, i) or norm.startswith(_region_names(), i):
-        return True
+def _is_place_start(norm: str, i: int) -> bool:
+    """A place name (2–3 characters) followed by a level word: 南票区, 台集屯镇."""
     for n in (2, 3):
         name = norm[i : i + n]
         if norm.startswith(_PLACE_LEVEL, i + n) and _plausible_place(name):
@@ -209,10 +192,6 @@ def _plausible_place(name: str) -> bool:
     return all("\u4e00" <= c <= "\u9fff" and c not in _NOT_IN_PLACE for c in name) and not any(
         v in name for v in _VERBS
     )
-
-
-def _after_verb(norm: str, i: int) -> bool:
-    return any(norm.startswith(v, i - len(v)) for v in _VERBS)
 
 
 def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -283,7 +262,8 @@ def extract_organizations(ctx: Context) -> None:
             continue
         if not _generic_org(ctx.norm[start : m.end()], m.group(1)):
             spans.append((start, m.end()))
-    spans.extend((m.start(), m.end()) for m in ctx.finditer(PARTY_BODY))
+    if any(p in ctx.body for p in ("民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "台盟")):
+        spans.extend((m.start(), m.end()) for m in ctx.finditer(PARTY_BODY))
     for start, end in _drop_nested(spans):
         name = ctx.original(start, end)
         if ctx.norm.startswith(("人民银行", "中国人民银行"), start):
@@ -306,7 +286,7 @@ def _walk_org(ctx: Context, pos: int) -> int:
         ch = ctx.norm[start - 1]
         if ch in _ORG_STOP or not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha()):
             break
-        if any(ctx.norm.startswith(v, start - len(v)) for v in _ORG_VERBS):
+        if ctx.after_verb(start):
             break
         start -= 1
     return start

@@ -7,6 +7,8 @@ running text (会同市财政局, 鼓励商业银行, 设立…资金池) and al
 
 from __future__ import annotations
 
+from .matcher import WordMatcher
+
 # Verbs and adverbs that precede a name. Words that also occur inside names (服务, 发展,
 # 促进, 管理, 投资, 建设, 合作) are deliberately absent.
 VERBS_BEFORE_NAMES = (
@@ -25,3 +27,10 @@ VERBS_BEFORE_NAMES = (
     "购买", "充实", "兑现", "对接", "所属", "区属", "市属", "省属", "县属", "全市", "全省", "全县",
     "允许", "提高", "检查", "发放", "缩短", "相关", "其中",
 )  # fmt: skip
+
+_VERBS = WordMatcher(VERBS_BEFORE_NAMES)
+
+
+def verb_ends(text: str, start: int, end: int) -> frozenset[int]:
+    """Offsets in ``text[start:end]`` where one of the verbs ends."""
+    return _VERBS.ends(text, start, end)

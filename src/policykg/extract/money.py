@@ -10,7 +10,6 @@ import re
 
 from ..model import Amount, Fund, Mention
 from .base import Context, extractor
-from .lexicon import VERBS_BEFORE_NAMES
 from .numerals import AMOUNT_RE, CN_DIGIT_CHARS, amount_to_cny
 
 FUND_SUFFIX = re.compile(
@@ -21,10 +20,6 @@ FUND_SUFFIX = re.compile(
 _NAME_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们和用作了给至到有年元万亿、，。；：")
 # Generic kinds of money: a name that is only one of these needs an amount beside it.
 _GENERIC_KINDS = ("补助", "奖补", "奖励", "补贴", "扶持", "配套", "引导", "发展", "补偿", "贴息", "风险", "周转")
-_STOP_WORDS = VERBS_BEFORE_NAMES + ("其中", "设立", "出资", "安排", "拨付", "划拨", "用于", "设置", "成立", "发起", "参与", "利用",
-               "争取", "整合", "统筹", "新增", "联合", "通过", "落实", "下达", "支持", "使用", "开放",
-               "提升", "强化", "加强", "申请", "获得", "投入", "募集", "清理", "缩减", "增强", "参投",
-               "引导", "扶持", "设置", "拓宽", "完善", "规范", "管理", "加大", "运用", "探索")  # fmt: skip
 _NOT_AFTER = set("管公会募份规使运申额支")  # 基金管理/基金公司/基金会: not the end of a fund name
 _GENERIC = {"基金", "资金", "子基金", "政府基金", "母基金", "该基金", "资金池", "各类基金"}
 
@@ -36,6 +31,8 @@ def extract_amounts(ctx: Context) -> None:
         number, unit = m.group(1), m.group(3)
         if number[0] not in CN_DIGIT_CHARS + "十0123456789" or _is_rate(ctx, m):
             continue
+        if m.start() > 0 and ctx.norm[m.start() - 1] in "0123456789.,":
+            continue  # the tail of a longer number
         value = amount_to_cny(number, unit)
         if value is None or value == 0:
             continue
@@ -113,7 +110,7 @@ def _walk_name(ctx: Context, pos: int) -> int:
             break
         if ch in "厅局" and start < pos:  # an agency name ends here: 省文化和旅游厅省级…资金
             break
-        if any(ctx.norm.startswith(w, start - len(w)) for w in _STOP_WORDS):
+        if ctx.after_verb(start):
             break
         start -= 1
     # a leading level word stays (市级产业专项资金), a leading year/number does not

@@ -83,8 +83,10 @@ def _cn_units(text: str) -> Decimal | None:
 
 # An amount: a number (Arabic with , and . or Chinese), an optional 万/亿/万亿/千, then 元.
 _CN_RUN = f"[{re.escape(CN_NUM_CHARS)}]+"
+# (Callers check that no digit, '.' or ',' precedes a match; a lookbehind here would cost
+# the engine its fast first-character scan.)
 AMOUNT_RE = re.compile(
-    r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + _CN_RUN + r")(\s?)(万亿|千万|百万|亿|万|千)?元(?:人民币)?"
+    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + _CN_RUN + r")(\s?)(万亿|千万|百万|亿|万|千)?元(?:人民币)?"
 )
 
 _UNIT_FACTORS = {

@@ -19,7 +19,7 @@ HEADINGS = (
     (2, re.compile(rf"^[ \t]*[（(]([{_CN}]{{1,3}})[)）]", re.M)),
     (3, re.compile(r"^[ \t]*(\d{1,2})\s*[、.．](?!\d)", re.M)),
 )
-INLINE = re.compile(rf"(?:^|(?<=[。；;：:\s]))([{_CN}]{{1,3}})是")
+INLINE = re.compile(rf"([{_CN}]{{1,3}})是")  # 一是 …; callers check what precedes it
 SUGGESTION_STYLES = (
     re.compile(rf"(?:^|(?<=[\s。；]))(建议([{_CN}]{{1,3}}))\s*[、：:，,.]"),
     re.compile(rf"(?:^|(?<=[\s。；]))(第([{_CN}]{{1,3}}))\s*[，,、：:]"),
@@ -81,7 +81,8 @@ def extract_measures(ctx: Context) -> None:
         for m in ctx.finditer(pattern):
             heads.append((m.start(1) - (1 if level == 2 else 0), level, m.group(0).strip(), m.end()))
     for m in ctx.finditer(INLINE):
-        heads.append((m.start(1), 4, m.group(0), m.end()))
+        if m.start() == 0 or ctx.norm[m.start() - 1] in "。；;：:\n \t":
+            heads.append((m.start(1), 4, m.group(0), m.end()))
     heads.sort()
     heads = [h for h in heads if _plausible(ctx, h)]
     closing = _closing(ctx, heads[-1][0] if heads else ctx.start)
