@@ -148,7 +148,7 @@ class Measure:
 
 
 @dataclass(slots=True)
-class Warning_:
+class DataWarning:
     code: str
     message: str
     start: int | None = None
@@ -173,7 +173,7 @@ class LetterRecord:
     organizations: list[Organization] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[DataWarning] = field(default_factory=list)
     jurisdiction: str | None = None  # the letter's own jurisdiction, e.g. 深圳市
     proposal_key: str | None = None  # set by resolve.link_corpus: one key per real proposal
 
@@ -187,7 +187,7 @@ class LetterRecord:
         return f"{key_hash(self.source_key)[:12]}-{self.record_index}"
 
     def warn(self, code: str, message: str, start: int | None = None, end: int | None = None) -> None:
-        self.warnings.append(Warning_(code, message, start, end))
+        self.warnings.append(DataWarning(code, message, start, end))
 
     def to_json(self) -> dict[str, Any]:
         """Return the public JSON form (decimals as strings, spans as {text,start,end})."""

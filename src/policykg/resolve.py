@@ -116,12 +116,14 @@ def _resolve_issuers(record: LetterRecord, gaz: Gazetteer, region: Region | None
 def _link_measures(record: LetterRecord) -> None:
     """Each measure lists the documents, funds and agencies mentioned inside its span."""
     for measure in record.measures:
-        inside = lambda m: measure.start <= m.start and m.end <= measure.end  # noqa: E731
-        measure.documents = [
-            d.number or d.title or "" for d in record.policy_documents if any(map(inside, d.mentions))
-        ]
-        measure.funds = [f.name for f in record.funds if any(map(inside, f.mentions))]
-        measure.agencies = [a.name for a in record.agencies if any(map(inside, a.mentions))]
+        lo, hi = measure.start, measure.end
+
+        def inside(mentions: list[Mention], lo: int = lo, hi: int = hi) -> bool:
+            return any(lo <= m.start and m.end <= hi for m in mentions)
+
+        measure.documents = [d.number or d.title or "" for d in record.policy_documents if inside(d.mentions)]
+        measure.funds = [f.name for f in record.funds if inside(f.mentions)]
+        measure.agencies = [a.name for a in record.agencies if inside(a.mentions)]
 
 
 # ---------------------------------------------------------------- across letters
