@@ -109,7 +109,11 @@ def test_cited_documents(store_path: str) -> None:
         ("深圳市中小企业公共服务示范平台认定管理办法", "", F3),
         ("深圳市中小企业公益服务行动方案（2020-2025年）", "", F3),
         ("政府工作报告", "", F4),
-        ("自治区党委 自治区人民政府印发〈关于推进工业振兴三年行动方案（2021—2023年）〉的通知", "", F4),
+        (
+            "自治区党委 自治区人民政府印发〈关于推进工业振兴三年行动方案（2021—2023年）〉的通知",
+            "",
+            F4,
+        ),
         ("关于推进工业振兴三年行动方案（2021—2023年）", "", F4),
         ("关于加快推进中小企业“专精特新”发展的指导意见", "", F4),
         ("关于中小企业“专精特新”发展培育提升的实施方案", "", F4),
@@ -157,15 +161,25 @@ def test_co_handling_guangxi(store_path: str) -> None:
 
 
 def test_co_handling_shenzhen_replies(store_path: str) -> None:
-    found = pick(rows(store_path, "co-handling", agency=SZ_MIIT), "partner", "number", "partner_roles")
+    found = pick(
+        rows(store_path, "co-handling", agency=SZ_MIIT), "partner", "number", "partner_roles"
+    )
     for number in ("20200012", "20210201"):
-        assert [r for r in found if r[1] == number] == [(TIANWEI, number, "cc"), (DUCHA, number, "cc")]
+        assert [r for r in found if r[1] == number] == [
+            (TIANWEI, number, "cc"),
+            (DUCHA, number, "cc"),
+        ]
 
 
 @pytest.mark.xfail(strict=True, reason=GAP_BEIJING)
 def test_co_handling_shenzhen_proposal_form(store_path: str) -> None:
-    found = pick(rows(store_path, "co-handling", agency=SZ_MIIT), "partner", "number", "partner_roles")
-    expected = {(a, "20210208", "co") for a in SZ_CO} | {(TIANWEI, "20210208", "cc"), (DUCHA, "20210208", "cc")}
+    found = pick(
+        rows(store_path, "co-handling", agency=SZ_MIIT), "partner", "number", "partner_roles"
+    )
+    expected = {(a, "20210208", "co") for a in SZ_CO} | {
+        (TIANWEI, "20210208", "cc"),
+        (DUCHA, "20210208", "cc"),
+    }
     assert {r for r in found if r[1] == "20210208"} == expected
 
 
@@ -196,7 +210,9 @@ def _split(cell: str) -> set[str]:
 def test_reply_to_suggestions(store_path: str) -> None:
     found = rows(store_path, "reply-to-suggestions", number="20210208")
     assert len(found) == 4
-    for row, (order, label, heading, documents, funds) in zip(found, SUGGESTION_MEASURES, strict=True):
+    for row, (order, label, heading, documents, funds) in zip(
+        found, SUGGESTION_MEASURES, strict=True
+    ):
         assert (row["order"], row["suggestion"], row["file"]) == (order, label, F0)
         assert heading.startswith(row["measure"].rstrip("…")) or row["measure"].startswith(heading)
         assert _split(row["documents"]) == documents
@@ -204,7 +220,10 @@ def test_reply_to_suggestions(store_path: str) -> None:
             assert _split(row["funds"]) == funds
 
 
-@pytest.mark.xfail(strict=True, reason="gap: '全市400多家创投基金' (venture funds in general) is read as a fund named 创投基金")
+@pytest.mark.xfail(
+    strict=True,
+    reason="gap: '全市400多家创投基金' (venture funds in general) is read as a fund named 创投基金",
+)
 def test_reply_to_suggestion_two_names_no_fund(store_path: str) -> None:
     found = rows(store_path, "reply-to-suggestions", number="20210208")
     assert _split(found[1]["funds"]) == set()
@@ -224,7 +243,9 @@ def test_reply_without_proposal_form_lists_sections(store_path: str) -> None:
         "科技型中小企业评价工作指引（试行）（国科火字〔2017〕144号）",
         "广西壮族自治区人民政府印发关于推进工业振兴若干政策措施的通知",
     }
-    assert _split(found[1]["documents"]) == {"广西科技项目揭榜制工作实施办法试行（桂科政字〔2020〕81号）"}
+    assert _split(found[1]["documents"]) == {
+        "广西科技项目揭榜制工作实施办法试行（桂科政字〔2020〕81号）"
+    }
     assert _split(found[2]["documents"]) == {"广西壮族自治区创新联合体建设管理工作方案"}
     assert _split(found[3]["documents"]) == {"广西创新驱动发展投资基金管理办法"}
     assert _split(found[4]["documents"]) == {
@@ -234,18 +255,29 @@ def test_reply_without_proposal_form_lists_sections(store_path: str) -> None:
 
 
 FUNDS = [  # funds whose size a letter states, largest first
-    ("中小微企业银行贷款风险补偿资金池", "5000000000", "50亿元", F0),  # 市财政已出资50亿元设立…资金池
+    (
+        "中小微企业银行贷款风险补偿资金池",
+        "5000000000",
+        "50亿元",
+        F0,
+    ),  # 市财政已出资50亿元设立…资金池
     ("中小微企业银行贷款风险补偿资金池", "5000000000", "50亿元", F2),  # 设立了规模为50亿元的…资金池
     ("市级产业专项资金", "2000000000", "20亿元", F2),  # 划拨10%的市级产业专项资金20亿元
     ("专项资金", "68400000", "6840万元", F4),  # 自治区财政安排专项资金6840万元
     ("创新驱动发展融资担保资金", "50000000", "5000万元", F4),  # 新增安排5000万元“创新驱动…资金”
-    ("小企业贷款风险补偿专项资金", "20000000", "2000万元", F4),  # 拨付小企业贷款风险补偿专项资金2000万元
+    (
+        "小企业贷款风险补偿专项资金",
+        "20000000",
+        "2000万元",
+        F4,
+    ),  # 拨付小企业贷款风险补偿专项资金2000万元
 ]
 
 
 @covers("funds-above")
 @pytest.mark.parametrize(
-    ("minimum", "count"), [(None, 6), ("100000000", 3), ("5000000000", 2), ("5e9", 2), ("5000000000.01", 0)]
+    ("minimum", "count"),
+    [(None, 6), ("100000000", 3), ("5000000000", 2), ("5e9", 2), ("5000000000.01", 0)],
 )
 def test_funds_above(store_path: str, minimum: str | None, count: int) -> None:
     params = {} if minimum is None else {"min": minimum}
@@ -282,18 +314,31 @@ def test_documents_by_issuer_named_in_text(store_path: str) -> None:
     found = set(pick(rows(store_path, "documents-by-issuer"), "issuer_name", "title"))
     assert {
         ("国务院减轻企业负担部际联席会议", "关于做好2020年清理拖欠民营企业中小企业账款工作的通知"),
-        ("深圳市疫情防控指挥部办公室", "关于落实分区分级防控措施科学有序推进企业复工复产工作的通知"),
+        (
+            "深圳市疫情防控指挥部办公室",
+            "关于落实分区分级防控措施科学有序推进企业复工复产工作的通知",
+        ),
         (SZ_MIIT, "深圳市应对新型冠状病毒肺炎疫情中小微企业贷款贴息项目实施办法"),
         (SZ_MIIT, "深圳市中小企业公益服务行动方案（2020-2025年）"),
-        ("中国银行保险监督管理委员会广西监管局", "关于广西银行业保险业加强科技创新金融服务工作的通知"),
+        (
+            "中国银行保险监督管理委员会广西监管局",
+            "关于广西银行业保险业加强科技创新金融服务工作的通知",
+        ),
     } <= found
 
 
 @pytest.mark.xfail(strict=True, reason="gap: pol:issuerInferred is never set, though no letter names "
                    "the issuer of 国科发政〔2017〕115号, 国科火字〔2017〕144号, 桂科政字〔2020〕81号 or 深府规〔2021〕1号")  # fmt: skip
 def test_documents_by_issuer_inferred_flag(store_path: str) -> None:
-    inferred = {r["number"] for r in rows(store_path, "documents-by-issuer") if r["inferred"] == "true"}
-    assert inferred == {"国科发政〔2017〕115号", "国科火字〔2017〕144号", "桂科政字〔2020〕81号", "深府规〔2021〕1号"}
+    inferred = {
+        r["number"] for r in rows(store_path, "documents-by-issuer") if r["inferred"] == "true"
+    }
+    assert inferred == {
+        "国科发政〔2017〕115号",
+        "国科火字〔2017〕144号",
+        "桂科政字〔2020〕81号",
+        "深府规〔2021〕1号",
+    }
 
 
 @covers("replies-per-agency-year")
@@ -332,7 +377,9 @@ def test_sources_of_an_alias(store_path: str) -> None:
     sentences = sorted({r["sentence"] for r in found}, key=lambda s: s[:4])
     assert len(sentences) == 3
     assert sentences[0].startswith("为落实《若干措施》，我局于3月1日印发修订后的资金池管理实施细则")
-    assert sentences[1].startswith("为贯彻落实《深圳市人民政府关于印发应对新型冠状病毒感染的肺炎疫情")
+    assert sentences[1].startswith(
+        "为贯彻落实《深圳市人民政府关于印发应对新型冠状病毒感染的肺炎疫情"
+    )
     assert sentences[2].startswith("根据《若干措施》，我局于2月29日印发")
     assert all(s.endswith("。") for s in sentences)
 
@@ -342,12 +389,20 @@ def test_unanswered_proposals(store_path: str, tmp_path: Path) -> None:
     assert rows(store_path, "unanswered-proposals") == []  # every seed proposal has its reply
     write_outputs(extract_paths([LETTERS / F1]), tmp_path, store_spec=str(tmp_path / "store"))
     found = rows(str(tmp_path / "store"), "unanswered-proposals")
-    assert pick(found, "number", "title", "file") == [("", "关于持续改善科技型中小企业营商环境的建议", F1)]
+    assert pick(found, "number", "title", "file") == [
+        ("", "关于持续改善科技型中小企业营商环境的建议", F1)
+    ]
 
 
 @covers("amounts-per-letter")
 def test_amounts_per_letter(store_path: str) -> None:
-    found = pick(rows(store_path, "amounts-per-letter"), "file", "amounts", "largest_yuan", "largest_as_written")
+    found = pick(
+        rows(store_path, "amounts-per-letter"),
+        "file",
+        "amounts",
+        "largest_yuan",
+        "largest_as_written",
+    )
     assert found == [
         (F0, "5", "450500000000", "4505亿元"),  # 4505亿元 51亿元 5亿元 111.3亿元 50亿元
         (F1, "4", "151500000000", "1515亿元"),  # 1515亿元 1105亿元 100万元 645.526亿元
@@ -365,7 +420,16 @@ def test_document_aliases(store_path: str) -> None:
 
 @covers("sessions")
 def test_sessions(store_path: str) -> None:
-    found = pick(rows(store_path, "sessions"), "session", "body", "term", "meeting", "number", "title", "proposers")
+    found = pick(
+        rows(store_path, "sessions"),
+        "session",
+        "body",
+        "term",
+        "meeting",
+        "number",
+        "title",
+        "proposers",
+    )
     assert found == [
         ("市政协六届六次会议", "市政协", "6", "6", "20200012", "关于积极应对疫情促进深圳企业尽快恢复正常生产经营的提案",
          "中国人民政治协商会议深圳市委员会经济委员会"),
@@ -378,7 +442,9 @@ def test_sessions(store_path: str) -> None:
 
 @covers("letters")
 def test_letters(store_path: str) -> None:
-    found = pick(rows(store_path, "letters"), "file", "kind", "date", "sender", "number", "documents")
+    found = pick(
+        rows(store_path, "letters"), "file", "kind", "date", "sender", "number", "documents"
+    )
     assert found == [
         (F0, "ReplyLetter", "2021-08-04", SZ_MIIT, "20210208", "4"),
         (F1, "ProposalForm", "", "", "20210208", "1"),  # the form of the proposal F0 answers
@@ -435,7 +501,9 @@ def test_parse_header_param_specs() -> None:
 
 
 def test_bind_builds_terms_not_text() -> None:
-    params = q.parse_header("# param: n — n (integer, required)\n# param: d — d (date, optional)\n")[2]
+    params = q.parse_header(
+        "# param: n — n (integer, required)\n# param: d — d (date, optional)\n"
+    )[2]
     text = q.bind("SELECT ?n ?d WHERE { }", params, {"n": " 7 "})
     assert 'VALUES (?n ?d) { ("7"^^<http://www.w3.org/2001/XMLSchema#integer> UNDEF) }' in text
     with pytest.raises(q.QueryError, match="not a valid integer"):
@@ -450,7 +518,9 @@ def test_bind_builds_terms_not_text() -> None:
 @given(st.text())
 def test_any_string_parameter_round_trips(value: str) -> None:
     params = q.parse_header("# param: v — anything (string, required)\n")[2]
-    text = q.bind("# param: v — anything (string, required)\nSELECT ?v WHERE { }", params, {"v": value})
+    text = q.bind(
+        "# param: v — anything (string, required)\nSELECT ?v WHERE { }", params, {"v": value}
+    )
     result = q.run(q.Store("memory"), text)
     assert [s["v"].value for s in result] == [value]  # type: ignore[union-attr]
 
@@ -486,7 +556,9 @@ def test_cli_named_query_table(store_path: str) -> None:
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
 def test_cli_w3c_formats(store_path: str, fmt: str) -> None:
-    result = invoke("query", "funds-above", "--param", "min=1e8", "--format", fmt, "--store", store_path)
+    result = invoke(
+        "query", "funds-above", "--param", "min=1e8", "--format", fmt, "--store", store_path
+    )
     out = result.output  # type: ignore[attr-defined]
     if fmt == "json":
         data = json.loads(out)
@@ -513,7 +585,9 @@ def test_cli_file_ask_and_construct(store_path: str, tmp_path: Path) -> None:
 
 
 def test_cli_syntax_error_shows_line_and_column(store_path: str) -> None:
-    result = CliRunner().invoke(main, ["query", "SELECT ?x WHERE {\n  ?x ?y\n}", "--store", store_path])
+    result = CliRunner().invoke(
+        main, ["query", "SELECT ?x WHERE {\n  ?x ?y\n}", "--store", store_path]
+    )
     assert result.exit_code == 2
     assert "SPARQL syntax error at line 3, column" in result.output
     assert result.output.splitlines()[1].strip() == "}"  # the offending line, then a caret
@@ -524,7 +598,9 @@ def test_cli_unknown_query_and_bad_params(store_path: str) -> None:
     assert result.exit_code == 2 and "known queries: agency-roles" in result.output
     result = CliRunner().invoke(main, ["query", "co-handling", "--store", store_path])
     assert result.exit_code == 2 and "missing param agency" in result.output
-    result = CliRunner().invoke(main, ["query", "funds-above", "--param", "min=lots", "--store", store_path])
+    result = CliRunner().invoke(
+        main, ["query", "funds-above", "--param", "min=lots", "--store", store_path]
+    )
     assert result.exit_code == 2 and "'lots' is not a valid decimal" in result.output
 
 
