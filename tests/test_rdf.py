@@ -364,7 +364,7 @@ def test_shapes_catch_a_broken_mention(union: Graph) -> None:
     for triple in union:
         broken.add(triple)
     m = next(union.subjects(RDF.type, POL.Mention))
-    broken.set((m, OA.start, Literal(10**6, datatype=XSD.nonNegativeInteger)))
+    broken.set((m, OA.start, Literal(10**6, datatype=XSD.integer)))
     broken.add((m, POL.denotes, URIRef("https://w3id.org/policykg/id/agency/other")))
     conforms, _, report = validate(broken, shacl_graph=shapes, inference="none")
     assert not conforms

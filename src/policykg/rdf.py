@@ -149,8 +149,12 @@ def proposal_key(record: LetterRecord) -> str | None:
 
 @lru_cache(maxsize=65536)
 def _count(n: int) -> Literal:
-    """An ``xsd:nonNegativeInteger`` literal (offsets, record index)."""
-    return Literal(str(n), datatype=XSD.nonNegativeInteger)
+    """An ``xsd:integer`` literal ≥ 0 (offsets, record index).
+
+    Not ``xsd:nonNegativeInteger``: Oxigraph stores every integer-derived type as
+    ``xsd:integer``, and the graph must read the same from every store.
+    """
+    return Literal(str(n), datatype=XSD.integer)
 
 
 @lru_cache(maxsize=4096)
