@@ -26,7 +26,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import IO, Any
 
-import networkx as nx
+import networkx as nx  # type: ignore[import-untyped]
 import pyoxigraph as ox
 
 from . import paths
@@ -84,7 +84,8 @@ MANIFEST_GRAPH = getattr(
 
 def _select(store: Store, sparql: str) -> list[dict[str, Any]]:
     """Rows of a SELECT over the union graph, as dicts of Python values (unbound → None)."""
-    result = store.ox.query(PREFIXES + sparql, use_default_graph_as_union=True)
+    engine = store.ox  # type: ignore[attr-defined]  # local stores, and remote ones' shim
+    result = engine.query(PREFIXES + sparql, use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
     return [{n: _value(row[n]) for n in names} for row in result]
@@ -120,12 +121,14 @@ def shape(store: Store) -> dict[str, Any]:
         "SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?type } GROUP BY ?type",
     )
     by_iri = {r["type"]: r["n"] for r in rows}
-    entities = {}
+    entities: dict[str, int] = {}
     for name in SHAPE_CLASSES:
         iri = next((i for i, n in ENTITY_CLASSES.items() if n == name), f"{POL}{name}")
         if by_iri.get(iri):
             entities[name] = by_iri[iri]
-    letters = {k: entities.pop(k) for k in ("ReplyLetter", "ProposalForm") if k in entities}
+    letters: dict[str, int] = {
+        k: entities.pop(k) for k in ("ReplyLetter", "ProposalForm") if k in entities
+    }
     others = entities.pop("Letter", 0) - sum(letters.values())
     if others:
         letters["Letter"] = others
@@ -261,7 +264,7 @@ def communities(store: Store) -> dict[str, Any]:
     if graph.number_of_nodes() == 0:
         return {"components": 0, "communities": []}
     found = nx.community.louvain_communities(graph, weight="weight", seed=SEED)
-    items = []
+    items: list[dict[str, Any]] = []
     for members in found:
         by_type: dict[str, list[str]] = {"Agency": [], "PolicyDocument": []}
         for n in members:

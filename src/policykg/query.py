@@ -358,7 +358,8 @@ def run(store: Store, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.Que
         QueryError: when the store cannot be read.
     """
     try:
-        return store.ox.query(text, use_default_graph_as_union=True, prefixes=QUERY_PREFIXES)
+        engine = store.ox  # type: ignore[attr-defined]  # local stores, and remote ones' shim
+        return engine.query(text, use_default_graph_as_union=True, prefixes=QUERY_PREFIXES)
     except SyntaxError as exc:
         raise _syntax_error(str(exc), text) from None
     except (OSError, RuntimeError, ValueError) as exc:
@@ -464,15 +465,20 @@ def _format(result: object, fmt: str) -> str:
     if isinstance(result, ox.QueryBoolean):
         if fmt == "table":
             return "true\n" if bool(result) else "false\n"
-        return result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8")
+        return _decode(result.serialize(format=RESULT_FORMATS[fmt]))
     if isinstance(result, ox.QueryTriples):
         triples = sorted(set(result), key=str)
         data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        return data.decode("utf-8")
+        return _decode(data)
     assert isinstance(result, ox.QuerySolutions)
     if fmt == "table":
         return render_table(table(result))
-    return result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8")
+    return _decode(result.serialize(format=RESULT_FORMATS[fmt]))
+
+
+def _decode(data: bytes | None) -> str:
+    """pyoxigraph's serialisation (bytes when no output file is given) as text."""
+    return (data or b"").decode("utf-8")
 
 
 def list_lines() -> list[str]:
