@@ -62,17 +62,22 @@ _JOINED = re.compile(r"(市委|省委|区委|县委|自治区党委|党中央)(�
 PARTY_BODY = re.compile(r"(?:民革|民盟|民建|民进|农工党|致公党|九三学社|台盟)[\u4e00-\u9fff]{0,10}?(?:委员会|委会|支社|支部|总支)")
 CENTRAL_BANK_BRANCH = re.compile(r"(?:中国)?人民银行[\u4e00-\u9fff]{2,10}?(?:中心支行|分行|支行|营业管理部)")
 ORG_SUFFIX = re.compile(
-    r"(股份有限公司|有限责任公司|有限公司|集团|银行(?:[\u4e00-\u9fff]{2,4}分行)?|分行|支行|小贷公司|小额贷款公司|"
+    r"(股份有限公司|有限责任公司|有限公司|集团|银行(?:[\u4e00-\u9fff]{2,8}?分行)?|分行|支行|小贷公司|小额贷款公司|"
     r"担保公司|保险社|保险公司|证券|大学|学院|中学|小学|研究院|研究所|协会|商会|联合会|工商联|"
     r"孵化器|创投网|总队|联盟|合作平台|共享平台|服务平台|管理平台|APP|小程序|公司|学校|医院|幼儿园)"
 )
-_ORG_STOP = _INNER_STOP | set("0123456789年月日个家项为以和")
+_ORG_STOP = (_INNER_STOP | set("0123456789月日个项为以含")) - set("（）()年")
+_COUNTERS = set("年家所个只")  # stop only after a number: 3家银行, 2021年…, 5所学校
+_ORG_END = ("公司", "银行", "集团", "社", "大学", "学院", "协会", "中心")
 _GENERIC_ORG_WORDS = ("科技", "商业", "辖内", "各大", "大", "国有", "金融", "融资", "担保", "小额贷款", "国家级",
                       "市级", "区级", "省级", "专业", "相关", "多家", "本地", "生物", "级", "一批", "重点",
                       "高等", "民营", "股份制", "地方", "农村", "城市", "设立", "鼓励", "扩大", "推动",
                       "进一步", "引导", "支持", "开展", "建立", "通过", "组织", "所有", "上市", "中小",
                       "自治区级", "特色", "共性", "综合", "技术", "行业", "辖区", "市辖区", "中小微",
-                      "企业", "微信", "各类", "示范", "公共", "科研", "服务", "合作", "保险", "证券")  # fmt: skip
+                      "企业", "微信", "各类", "示范", "公共", "科研", "服务", "合作", "保险", "证券",
+                      "义务教育", "县域", "城乡", "城区", "地方", "高水平", "法人", "所", "家", "产业",
+                      "国有", "外资", "本地", "全市", "全省", "全区", "全县", "优质", "龙头", "单家")
+_GENERIC_ORG_WORDS = tuple(sorted(set(_GENERIC_ORG_WORDS), key=len, reverse=True))  # fmt: skip
 
 
 @extractor("agencies", assigns=("agencies",), order=40)
@@ -262,12 +267,15 @@ def extract_organizations(ctx: Context) -> None:
             continue
         if not _generic_org(ctx.norm[start : m.end()], m.group(1)):
             spans.append((start, m.end()))
+    spans.extend(_enumerated_members(ctx))
     if any(p in ctx.body for p in ("民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "台盟")):
         spans.extend((m.start(), m.end()) for m in ctx.finditer(PARTY_BODY))
     for start, end in _drop_nested(spans):
         name = ctx.original(start, end)
-        if ctx.norm.startswith(("人民银行", "中国人民银行"), start):
+        if ctx.norm.startswith(("人民银行", "中国人民银行"), start) or ctx.norm[max(0, start - 4) : start] == "人民银行":
             continue  # the central bank's branches are agencies
+        if name[0] in "(（)）":
+            continue
         org = orgs.setdefault(name, Organization(name=name))
         org.mentions.append(Mention(name, start, end))
     for m in ctx.finditer(re.compile(r"“([^“”\n]{2,30})”\s*(?:平台|APP|小程序)")):
@@ -280,15 +288,68 @@ def extract_organizations(ctx: Context) -> None:
             ctx.claim(mention.start, mention.end, "org")
 
 
+# 3家科技融资担保公司（高新投、中小担、力合融资担保）: the bracket lists the members by name.
+ENUMERATION = re.compile(
+    r"\d+\s*家[^（(，。；\n]{0,20}?(?:公司|机构|银行|保险社|平台|企业|协会|商会|集团|学校|医院)[（(]([^（）()\n]{2,120})[）)]"
+)
+
+
+def _enumerated_members(ctx: Context) -> list[tuple[int, int]]:
+    """Spans of the names listed in brackets after a counted category of organizations."""
+    out = []
+    for m in ctx.finditer(ENUMERATION):
+        pos = m.start(1)
+        for part in re.split(r"[、,，和及]", m.group(1)):
+            idx = ctx.norm.find(part, pos, m.end(1))
+            name = part.strip().removesuffix("等")
+            if idx >= 0 and 2 <= len(name) <= 20 and not re.search(r"\d", name):
+                lead = len(part) - len(part.lstrip())
+                out.append((idx + lead, idx + lead + len(name)))
+            pos = max(pos, idx + len(part))
+    return out
+
+
 def _walk_org(ctx: Context, pos: int) -> int:
+    """Walk back from an organization suffix over its name; a known region opens it."""
+    norm = ctx.norm
     start = pos
-    while start > ctx.start and pos - start < 20:
-        ch = ctx.norm[start - 1]
-        if ch in _ORG_STOP or not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha()):
+    depth = 0
+    while start > ctx.start and pos - start < 24:
+        ch = norm[start - 1]
+        if ch in ")）":
+            depth += 1
+        elif ch in "(（":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth:
+            pass  # inside brackets: 云南爱伲农牧(集团)有限公司
+        elif ch in _ORG_STOP or not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha()) or ctx.after_verb(start):
             break
-        if ctx.after_verb(start):
+        elif ch in _COUNTERS and _is_numeral(norm[start - 2 : start - 1]) or ch in "多余几" and norm[start : start + 1] in _COUNTERS:
             break
+        elif ch == "和" and norm[: start - 1].endswith(_ORG_END):
+            break  # 易安财产保险股份有限公司和众惠财产相互保险社: two names
         start -= 1
+    if depth:
+        return pos
+    return _first_region_outside_brackets(ctx, start, pos)
+
+
+def _is_numeral(ch: str) -> bool:
+    return ch.isdigit() or ch != "" and ch in "一二两三四五六七八九十百千万第"
+
+
+def _first_region_outside_brackets(ctx: Context, start: int, pos: int) -> int:
+    """The first known region in [start, pos) that is not inside brackets, else ``start``."""
+    starts = _region_starts(ctx)
+    depth = 0
+    for p in range(start, pos):
+        ch = ctx.norm[p]
+        depth += ch in "(（"
+        depth -= ch in ")）"
+        if depth == 0 and p in starts:
+            return p
     return start
 
 

@@ -39,7 +39,10 @@ _BODY_SUFFIX = ("委", "会", "团", "联", "组", "局", "厅", "室", "办", "
 AGENCY_LINE = re.compile(
     r"^[\u4e00-\u9fff（）()]{2,40}(局|厅|委员会|委|部|办公厅|办公室|政府|中心|院|署|处|办|会|公司|所|站|队)$"
 )
-DISCLOSURE = re.compile(r"(?:公开方式|公开类型|公开属性|信息公开)\s*[:：]\s*([\u4e00-\u9fff]{2,8})|[(（]\s*(主动公开|依申请公开|不予公开|不公开)\s*[)）]?")
+DISCLOSURE = re.compile(
+    r"(?:公开方式|公开类型|公开属性|信息公开|公开形式)\s*[:：]\s*([\u4e00-\u9fff]{2,8})"
+    r"|[(（]\s*(?:此件|本件)?\s*(主动公开|依申请公开|不予公开|不公开|删减后公开)\s*[)）]?"
+)
 CC_RE = re.compile(r"^\s*抄\s*送\s*[:：]\s*(.+?)\s*$", re.M)
 SELF_NUMBER = re.compile(
     r"([\u4e00-\u9fff]{2,10}\s*[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]?\s*第?\s*\d*\s*号?)"
@@ -263,6 +266,7 @@ def _add_proposers(ctx: Context, who: str, offset: int) -> None:
     offset += len(who) - len(who_clean)
     person_suffix = _PERSON_SUFFIX.search(who_clean)
     core = who_clean[: person_suffix.start()] if person_suffix else who_clean
+    core = re.sub(r"等\s*\d*\s*[位名人个]?$", "", core)  # 张三等5位代表 → 张三
     is_body = not person_suffix and core.endswith(_BODY_SUFFIX) or core.endswith("代表团")
     names = [core] if is_body else [n for n in re.split(r"[、,，\s]+", core) if n]
     pos = offset
