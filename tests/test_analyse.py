@@ -71,8 +71,6 @@ def test_cohandling_network_guangxi(store_path: str) -> None:
     assert graph[nodes[TIANWEI]][nodes[DUCHA]]["weight"] == 3
 
 
-@pytest.mark.xfail(strict=True, reason="gap: F1 is read as a 北京市 letter, so its lead and co-handling "
-                   "agencies resolve to 北京市 agencies instead of 深圳市 ones")  # fmt: skip
 def test_cohandling_network_shenzhen(store_path: str) -> None:
     graph = analyse.cohandling_graph(open_store(store_path))
     labels = {d["label"] for _, d in graph.nodes(data=True)}

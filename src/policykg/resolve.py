@@ -13,29 +13,38 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from .extract.entities import region_names
 from .gazetteer import Gazetteer, Region, load_gazetteer
-from .model import Agency, AgencyRef, LetterRecord, Mention
+from .model import Agency, AgencyRef, LetterRecord, Mention, PolicyDocument
 from .read import normalize
 
 # Pronouns that stand for the signing agency (我局, 本厅 …): mentions, never names.
 PRONOUN = re.compile(r"(我|本)(局|厅|委|办|部|署|院|中心|单位|司|会)")
 
 
-def resolve_record(record: LetterRecord, text: str, gaz: Gazetteer | None = None) -> None:
-    """Resolve one record in place: jurisdiction, agencies, roles, issuers, measures."""
+def resolve_record(
+    record: LetterRecord, text: str, gaz: Gazetteer | None = None, region: Region | None = None
+) -> None:
+    """Resolve one record in place: jurisdiction, agencies, roles, issuers, measures.
+
+    ``region`` overrides the jurisdiction read from the letter (used when a proposal form
+    is matched to a reply whose signatory says where it was filed). Running it again on
+    the same record gives the same result.
+    """
     gaz = gaz or load_gazetteer()
-    region = _letter_region(record, gaz)
+    region = region or _letter_region(record, text, gaz)
     record.jurisdiction = region.name if region else None
     _canonical_agencies(record, gaz, region)
     for ref in _roles(record):
         _resolve_ref(ref, gaz, region)
     _add_pronoun_mentions(record, text)
-    _resolve_issuers(record, gaz, region)
+    _resolve_issuers(record, text, gaz, region)
     _link_measures(record)
 
 
-def _letter_region(record: LetterRecord, gaz: Gazetteer) -> Region | None:
-    """The letter's own jurisdiction: its signatory's, else the commonest named region."""
+def _letter_region(record: LetterRecord, text: str, gaz: Gazetteer) -> Region | None:
+    """The letter's own jurisdiction: its signatory's or lead unit's, else the region the
+    letter names most often (深圳 eight times and 北京 twice make a Shenzhen letter)."""
     for ref in (record.reply.agency, record.proposal.lead_agency):
         if ref is not None:
             region = gaz.region_prefix(normalize(ref.text))
@@ -43,10 +52,11 @@ def _letter_region(record: LetterRecord, gaz: Gazetteer) -> Region | None:
                 return region
     counts: Counter[str] = Counter()
     found: dict[str, Region] = {}
-    for agency in record.agencies:
-        region = gaz.region_prefix(normalize(agency.name))
-        if region is not None:
-            counts[region.name] += len(agency.mentions)
+    norm = normalize(text)
+    for start, end in region_names().spans(norm, record.start, record.end):
+        region = gaz.region(norm[start:end])
+        if region is not None and region.level != "national":
+            counts[region.name] += 1
             found[region.name] = region
     if counts:
         return found[counts.most_common(1)[0][0]]
@@ -54,10 +64,13 @@ def _letter_region(record: LetterRecord, gaz: Gazetteer) -> Region | None:
 
 
 def _canonical_agencies(record: LetterRecord, gaz: Gazetteer, region: Region | None) -> None:
+    """Group every mention under its canonical agency (by surface form, so it can re-run)."""
     merged: dict[str, Agency] = {}
-    for agency in record.agencies:
-        match = gaz.canonical_agency(normalize(agency.name), region)
-        name = match.name if match else agency.name
+    for mention in (m for a in record.agencies for m in a.mentions):
+        if PRONOUN.fullmatch(mention.text):
+            continue  # added back for the signatory by _add_pronoun_mentions
+        match = gaz.canonical_agency(normalize(mention.text), region)
+        name = match.name if match else mention.text
         target = merged.get(name)
         if target is None:
             target = merged[name] = Agency(
@@ -65,7 +78,7 @@ def _canonical_agencies(record: LetterRecord, gaz: Gazetteer, region: Region | N
                 jurisdiction=match.jurisdiction if match else None,
                 known=bool(match and match.known),
             )
-        target.mentions.extend(agency.mentions)
+        target.mentions.append(mention)
     for agency in merged.values():
         agency.mentions.sort(key=lambda m: m.start)
     record.agencies[:] = sorted(merged.values(), key=lambda a: a.mentions[0].start)
@@ -104,13 +117,53 @@ def _add_pronoun_mentions(record: LetterRecord, text: str) -> None:
     agency.mentions.sort(key=lambda m: m.start)
 
 
-def _resolve_issuers(record: LetterRecord, gaz: Gazetteer, region: Region | None) -> None:
+# 市疫情防控指挥部办公室印发《…》: the agency right before a verb of issuing, then the title.
+_ISSUING = re.compile(
+    r"\s*(?:于\s*[\d年月日]{2,12}\s*)?(?:联合|修订|正式|先后|已|还)?(?:印发|发布|出台|制定|下发|颁布|引发)了?\s*$"
+)
+
+
+def _resolve_issuers(record: LetterRecord, text: str, gaz: Gazetteer, region: Region | None) -> None:
+    """A document's issuer: the agency the letter says issued it, else its number's code."""
+    ends = {m.end: a for a in record.agencies for m in a.mentions}
+    norm = normalize(text)
     for doc in record.policy_documents:
+        stated = _stated_issuer(doc, norm, ends)
+        if stated is not None:
+            doc.issuer, doc.jurisdiction, doc.issuer_inferred = stated.name, stated.jurisdiction, False
+            continue
         if not doc.issuer_code:
             continue
         issuer = gaz.issuer_for_code(doc.issuer_code, region)
         if issuer is not None:
             doc.issuer, doc.jurisdiction, doc.issuer_inferred = issuer.name, issuer.jurisdiction, issuer.inferred
+
+
+def _stated_issuer(doc: PolicyDocument, norm: str, ends: dict[int, Agency]) -> Agency | None:
+    for mention in doc.mentions:
+        if not mention.text.startswith("《"):
+            continue
+        before = norm[max(0, mention.start - 24) : mention.start]
+        m = _ISSUING.search(before)
+        if m is None:
+            continue
+        agency_end = mention.start - len(before) + m.start()
+        agency = ends.get(agency_end)
+        if agency is not None:
+            return _lead_issuer(agency, agency_end, norm, ends)
+    return None
+
+
+_JOINTLY = re.compile(r"(?:会同|联合|与|和|及|、)\s*$")
+
+
+def _lead_issuer(agency: Agency, end: int, norm: str, ends: dict[int, Agency]) -> Agency:
+    """我局会同市工信局印发《…》: of joint issuers, the first named leads."""
+    start = next(m.start for m in agency.mentions if m.end == end)
+    m = _JOINTLY.search(norm, max(0, start - 4), start)
+    if m is not None and m.start() in ends:
+        return _lead_issuer(ends[m.start()], m.start(), norm, ends)
+    return agency
 
 
 def _link_measures(record: LetterRecord) -> None:
@@ -157,7 +210,45 @@ def link_corpus(records: list[LetterRecord]) -> None:
             key = title_key(rec.proposal.title)
             if key:
                 rec.proposal_key = by_title.get(key, f"title|{key}")
+    gaz = load_gazetteer()
+    for i, name in shared_jurisdictions(records).items():
+        region = gaz.region(name)
+        if region is not None:
+            adopt_jurisdiction(records[i], region, gaz)
     _link_suggestions(records)
+
+
+def adopt_jurisdiction(record: LetterRecord, region: Region, gaz: Gazetteer) -> None:
+    """Re-resolve a record's names under another jurisdiction (a form, once its reply is known)."""
+    record.jurisdiction = region.name
+    _canonical_agencies(record, gaz, region)
+    for ref in _roles(record):
+        ref.name, ref.jurisdiction = ref.text, None
+        _resolve_ref(ref, gaz, region)
+    for doc in record.policy_documents:
+        if doc.issuer_code and doc.issuer_inferred:
+            issuer = gaz.issuer_for_code(doc.issuer_code, region)
+            if issuer is not None:
+                doc.issuer, doc.jurisdiction = issuer.name, issuer.jurisdiction
+    _link_measures(record)
+
+
+def shared_jurisdictions(records: list[LetterRecord]) -> dict[int, str]:
+    """Records whose proposal is answered by a signed reply in another jurisdiction.
+
+    A proposal form says little about where it was filed; the reply's signatory does.
+    Returns {index in ``records``: the reply's jurisdiction} for the records to re-resolve.
+    """
+    signed = {
+        r.proposal_key: r.jurisdiction
+        for r in records
+        if r.kind == "reply" and r.proposal_key and r.jurisdiction and r.reply.agency
+    }
+    return {
+        i: signed[r.proposal_key]
+        for i, r in enumerate(records)
+        if r.kind == "proposal" and r.proposal_key in signed and r.jurisdiction != signed[r.proposal_key]
+    }
 
 
 def _link_suggestions(records: list[LetterRecord]) -> None:

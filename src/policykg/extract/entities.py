@@ -123,7 +123,7 @@ _GENERIC_FORMS = {"委员会", "全国委员会", "人民代表大会", "人民�
 
 
 @cache
-def _region_names() -> WordMatcher:
+def region_names() -> WordMatcher:
     """Known region names and short names (深圳市, 深圳, 乌鲁木齐 …)."""
     gaz = load_gazetteer()
     names: set[str] = set(_PROVINCE_SHORT)
@@ -136,7 +136,7 @@ def _region_names() -> WordMatcher:
 
 def _region_starts(ctx: Context) -> frozenset[int]:
     """Offsets where a known region name starts in this record."""
-    return ctx.memo("region-starts", lambda: frozenset(s for s, _ in _region_names().spans(ctx.norm, ctx.start, ctx.end)))
+    return ctx.memo("region-starts", lambda: frozenset(s for s, _ in region_names().spans(ctx.norm, ctx.start, ctx.end)))
 
 
 def _agency_start(ctx: Context, suffix_start: int) -> int | None:

@@ -17,11 +17,14 @@ FUND_SUFFIX = re.compile(
     r"配套资金|涉农资金|奖补资金|贴息资金|扶持资金|补助资金|补贴资金|奖励资金|发展资金|风险资金|周转资金|还贷资金|"
     r"直达资金|防治资金|转移支付|助学金|补助经费|培养经费|计划”?经费|预算内投资|科技专项)"
 )
-_NAME_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们和用作了给至到有年元万亿、，。；：")
+_NAME_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们和了给至到有年元万亿、，。；：")
 # Generic kinds of money: a name that is only one of these needs an amount beside it.
 _GENERIC_KINDS = ("补助", "奖补", "奖励", "补贴", "扶持", "配套", "引导", "发展", "补偿", "贴息", "风险", "周转")
 _NOT_AFTER = set("管公会募份规使运申额支")  # 基金管理/基金公司/基金会: not the end of a fund name
-_GENERIC = {"基金", "资金", "子基金", "政府基金", "母基金", "该基金", "资金池", "各类基金"}
+# Kinds of funds, not the name of one.
+_GENERIC = {"基金", "资金", "子基金", "政府基金", "母基金", "该基金", "资金池", "各类基金", "政府投资基金",
+            "政府引导基金", "投资基金", "引导基金", "创投基金", "产业基金", "发展基金", "产业投资基金",
+            "股权投资基金", "创业投资基金", "风险补偿资金", "财政资金", "专项债券"}  # fmt: skip
 
 
 @extractor("amounts", assigns=("amounts",), order=30)
@@ -55,7 +58,10 @@ def extract_funds(ctx: Context) -> None:
             continue
         end = m.end() + 1 if ctx.norm[m.end() : m.end() + 1] == "池" else m.end()
         start = _quoted_start(ctx, m.start(), end) or _walk_name(ctx, m.start())
-        start = _skip_counters(ctx.norm, start, m.start())
+        counted = _skip_counters(ctx.norm, start, m.start())
+        if counted != start and ctx.norm[counted - 1 : counted] in "家只支个":
+            continue  # 400多家创投基金: a count of funds of a kind, not one fund
+        start = counted
         name = ctx.original(start, end)
         if "子基金" in name or name.endswith("资金") and ctx.norm[end : end + 1] in ("支", "周", "需", "使"):
             continue
@@ -63,7 +69,7 @@ def extract_funds(ctx: Context) -> None:
             continue
         if len(name) == 4 and name.startswith(_GENERIC_KINDS) and _attached_amount(ctx, start, end) is None:
             continue  # 补助资金 alone is a kind of money, not a named fund
-        fund = funds.get(name)
+        fund = funds.get(name) or _alias_of(funds, name)
         if fund is None:
             fund = funds[name] = Fund(name=name, amount=None, amount_cny=None)
         fund.mentions.append(Mention(name, start, end))
@@ -75,6 +81,19 @@ def extract_funds(ctx: Context) -> None:
     for fund in record.funds:
         for mention in fund.mentions:
             ctx.claim(mention.start, mention.end, "fund")
+
+
+def _alias_of(funds: dict[str, Fund], name: str) -> Fund | None:
+    """An earlier fund this shorter name abbreviates (平稳基金 → 民营企业平稳发展基金)."""
+    for fund in funds.values():
+        if len(name) < len(fund.name) and (fund.name.endswith(name) or _is_subsequence(name, fund.name)):
+            return fund
+    return None
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(ch in chars for ch in short)
 
 
 def _skip_counters(norm: str, start: int, limit: int) -> int:
