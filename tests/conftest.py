@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import pytest
 from _support import LETTERS
+from hypothesis import settings
+
+# No per-example deadline: the first example pays for loading the gazetteer once, and CI
+# machines are noisy. Speed is measured in benchmarks/, never in tests.
+settings.register_profile("policykg", deadline=None)
+settings.load_profile("policykg")
 
 
 @pytest.fixture(scope="session")
