@@ -754,6 +754,29 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
+_SENTENCE_END = tuple("。！？；：:!?;")
+
+
+def _reflowed_page(page: Any) -> str:
+    """A page's lines, with lines that the layout wrapped at the right margin joined again.
+
+    A PDF breaks a paragraph wherever the page ends a line; a line that reaches the right
+    margin (within about two characters) and does not end a sentence continues on the next.
+    """
+    lines = page.extract_text_lines(return_chars=False) or []
+    if not lines:
+        return page.extract_text() or ""
+    right = max(line["x1"] for line in lines)
+    out: list[str] = []
+    joined = False
+    for line in lines:
+        text = line["text"]
+        out.append(text if joined or not out else "\n" + text)
+        width = (line["x1"] - line["x0"]) / max(len(text), 1)
+        joined = line["x1"] >= right - 2 * width and not text.rstrip().endswith(_SENTENCE_END)
+    return "".join(out)
+
+
 def _pdf_text(raw: bytes, path: str | Path) -> str:
     """Page texts (pdfplumber) joined with ``\\n``; ReadError if there is no text layer."""
     import pdfplumber  # lazily: slow to import, only PDFs need it
@@ -764,7 +787,7 @@ def _pdf_text(raw: bytes, path: str | Path) -> str:
             # pdfminer warns about harmless oddities of real-world PDFs; they are not ours
             warnings.simplefilter("ignore")
             with pdfplumber.open(io.BytesIO(raw)) as pdf:
-                pages = [page.extract_text() or "" for page in pdf.pages]
+                pages = [_reflowed_page(page) for page in pdf.pages]
     except Exception as exc:  # pdfminer raises many types; pdfplumber wraps some of them
         cause = _root_cause(exc)
         if isinstance(cause, PDFPasswordIncorrect):
