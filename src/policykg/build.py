@@ -413,6 +413,9 @@ def write_outputs(
         report = result
     write_atomic(out_dir / "graph.ttl", sorted_export(store, "turtle"))
     write_atomic(out_dir / "graph.trig", sorted_export(store, "trig"))
+    from .viz import write_graph_html  # lazy: pyvis is slow to import
+
+    write_graph_html(store, out_dir / "graph.html")
     return summary_lines(report, out_dir, store)
 
 

@@ -343,6 +343,35 @@ def _export_entity_graph(fmt: str, output: str, store_spec: str | None) -> None:
         analyse.write_graphml(graph, Path(output))
 
 
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="graph.html", show_default=True,
+              help="HTML file to write (one self-contained file, works offline).")  # fmt: skip
+@click.option("--store", "store_spec", default=None, help="Store to draw (default: $POLICYKG_STORE or .policykg/store).")
+@click.option("--focus", default=None, help="Draw only the neighbourhood of this entity: a label, document or proposal number, or IRI.")
+@click.option("--depth", type=click.IntRange(min=0), default=None, help="Hops around --focus to draw (default: 2).")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=1500, show_default=True,
+              help="Above this, keep the best-connected entities; the page says how many were left out.")  # fmt: skip
+def viz(output: str, store_spec: str | None, focus: str | None, depth: int | None, max_nodes: int) -> None:
+    """Draw the graph as an interactive HTML page: legend, type filters, search, tooltips with sources.
+
+    \b
+    Example:
+      policykg viz -o graph.html
+      policykg viz --focus 深府规〔2020〕1号 --depth 2 -o focus.html
+    """
+    from .store import StoreError
+    from .viz import DEFAULT_DEPTH, VizError, write_viz
+
+    if depth is not None and focus is None:
+        raise click.BadParameter("only applies with --focus", param_hint="--depth")
+    try:
+        hops = DEFAULT_DEPTH if depth is None else depth
+        line = write_viz(Path(output), store_spec, focus=focus, depth=hops, max_nodes=max_nodes)
+    except (VizError, StoreError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(line)
+
+
 def entity_counts(records: list) -> Counter[str]:  # noqa: ANN001
     """Entities by type over a batch of records (for summaries)."""
     counts: Counter[str] = Counter()
