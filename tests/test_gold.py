@@ -41,10 +41,10 @@ def test_seed_field_matches_gold(seed_extraction, stem, field):
 
 
 # Floors: F1 per field at the level reached (rounded down); raise them as extraction improves.
-SEED_FLOORS = {"agencies": 0.99, "organizations": 0.78, "fund_names": 0.65, "fund_amounts": 0.74}
-SEED_MACRO_FLOOR = 0.955
+SEED_FLOORS = {"agencies": 0.99, "organizations": 0.88, "fund_names": 0.90, "fund_amounts": 0.94}
+SEED_MACRO_FLOOR = 0.98  # issue 4's bar for the seed gold
 DEV_MACRO_FLOOR = 0.97
-CORPUS_MACRO_FLOOR = 0.96
+CORPUS_MACRO_FLOOR = 0.97
 
 
 def test_seed_scores_hold_their_floors(seed_extraction):

@@ -252,7 +252,11 @@ FUNDS = [  # funds whose size a letter states, largest first
         F0,
     ),  # 市财政已出资50亿元设立…资金池
     ("中小微企业银行贷款风险补偿资金池", "5000000000", "50亿元", F2),  # 设立了规模为50亿元的…资金池
+    ("企业研究开发资助项目", "3500000000", "35亿元", F3),  # …资助项目立项资助企业约1.2万家，资助金额约35亿元
     ("市级产业专项资金", "2000000000", "20亿元", F2),  # 划拨10%的市级产业专项资金20亿元
+    ("技术重点攻关项目", "1050000000", "10.5亿元", F3),  # 12批技术重点攻关项目…资助总额约10.5亿元
+    ("高新技术企业培育项目", "337000000", "3.37亿元", F3),  # …培育项目立项资助企业约1155家，资助金额约3.37亿元
+    ("高企认定奖补", "316000000", "3.16亿元", F3),  # 高企认定奖补立项资助企业约6325家，资助金额约3.16亿元
     ("专项资金", "68400000", "6840万元", F4),  # 自治区财政安排专项资金6840万元
     ("创新驱动发展融资担保资金", "50000000", "5000万元", F4),  # 新增安排5000万元“创新驱动…资金”
     (
@@ -267,7 +271,7 @@ FUNDS = [  # funds whose size a letter states, largest first
 @covers("funds-above")
 @pytest.mark.parametrize(
     ("minimum", "count"),
-    [(None, 6), ("100000000", 3), ("5000000000", 2), ("5e9", 2), ("5000000000.01", 0)],
+    [(None, 10), ("100000000", 7), ("5000000000", 2), ("5e9", 2), ("5000000000.01", 0)],
 )
 def test_funds_above(store_path: str, minimum: str | None, count: int) -> None:
     params = {} if minimum is None else {"min": minimum}
@@ -542,7 +546,7 @@ def test_cli_w3c_formats(store_path: str, fmt: str) -> None:
                                  "datatype": "http://www.w3.org/2001/XMLSchema#decimal"}  # fmt: skip
     elif fmt == "csv":
         table = list(csv.reader(io.StringIO(out)))
-        assert table[0] == ["fund", "yuan", "as_written", "file"] and len(table) == 4
+        assert table[0] == ["fund", "yuan", "as_written", "file"] and len(table) == 8
     else:
         assert out.splitlines()[0] == "?fund\t?yuan\t?as_written\t?file"
         assert '"市级产业专项资金"' in out

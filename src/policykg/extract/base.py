@@ -18,6 +18,8 @@ from .lexicon import verb_ends
 
 # Characters that end a sentence, for provenance and for keeping patterns inside one.
 SENTENCE_END = "。！？；!?;\n"
+# Characters that end a clause in the normalised text (full-width ，；： are folded to ,;:).
+CLAUSE_END = "。，、；：,;:\n"
 
 
 @dataclass

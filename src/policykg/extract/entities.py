@@ -62,9 +62,10 @@ _JOINED = re.compile(r"(市委|省委|区委|县委|自治区党委|党中央)(�
 PARTY_BODY = re.compile(r"(?:民革|民盟|民建|民进|农工党|致公党|九三学社|台盟)[\u4e00-\u9fff]{0,10}?(?:委员会|委会|支社|支部|总支)")
 CENTRAL_BANK_BRANCH = re.compile(r"(?:中国)?人民银行[\u4e00-\u9fff]{2,10}?(?:中心支行|分行|支行|营业管理部)")
 ORG_SUFFIX = re.compile(
-    r"(股份有限公司|有限责任公司|有限公司|集团|银行(?:[\u4e00-\u9fff]{2,8}?分行)?|分行|支行|小贷公司|小额贷款公司|"
+    r"(股份有限公司|有限责任公司|有限公司|集团|银行(?:(?:(?![第家])[\u4e00-\u9fff]){2,8}?分行)?|分行|支行|小贷公司|小额贷款公司|"
     r"担保公司|保险社|保险公司|证券|大学|学院|中学|小学|研究院|研究所|协会|商会|联合会|工商联|"
-    r"孵化器|创投网|总队|联盟|合作平台|共享平台|服务平台|管理平台|APP|小程序|公司|学校|医院|幼儿园)"
+    r"孵化器|创投网|总队|联盟|合作平台|共享平台|服务平台|管理平台|备案平台|信息平台|网络平台|云平台|APP|小程序|"
+    r"公司|学校|医院|幼儿园)"
 )
 _ORG_STOP = (_INNER_STOP | set("0123456789月日个项为以含")) - set("（）()年")
 _COUNTERS = set("年家所个只")  # stop only after a number: 3家银行, 2021年…, 5所学校
@@ -290,13 +291,38 @@ def extract_organizations(ctx: Context) -> None:
 
 # 3家科技融资担保公司（高新投、中小担、力合融资担保）: the bracket lists the members by name.
 ENUMERATION = re.compile(
-    r"\d+\s*家[^（(，。；\n]{0,20}?(?:公司|机构|银行|保险社|平台|企业|协会|商会|集团|学校|医院)[（(]([^（）()\n]{2,120})[）)]"
+    r"\d+\s*家[^（(，,。；;\n]{0,20}?(?:公司|机构|银行|保险社|平台|企业|协会|商会|集团|学校|医院)[（(]([^（）()\n]{2,120})[）)]"
 )
 
 
+# …知名基金管理人…，如厚朴科技股权投资、基石资产、同创锦绣等: examples named after a kind.
+EXAMPLES = re.compile(r"(?:如|例如|包括|比如)((?:[^、，,。；;：:\n]{2,20}、)+[^、，,。；;：:\n]{2,20})等")
+_INSTITUTIONS = re.compile(r"(机构|企业|公司|管理人|银行|平台|协会|高校|院校|大学|集团|投资人)")
+
+
+def _looks_like_a_name(ctx: Context, start: int, end: int) -> bool:
+    """A short item with no verb, particle or number in it (not 为被投资企业提供…)."""
+    text = ctx.norm[start:end]
+    if not 2 <= len(text) <= 14 or re.search(r"[\d的和与及对为被在将]|[局厅委部府办]$", text):
+        return False
+    return not any(start < e <= end for e in ctx.verb_ends)
+
+
 def _enumerated_members(ctx: Context) -> list[tuple[int, int]]:
-    """Spans of the names listed in brackets after a counted category of organizations."""
+    """Spans of the names listed in brackets after a counted category of organizations,
+    or given as examples (如A、B、C等) right after a kind of institution."""
     out = []
+    for m in ctx.finditer(EXAMPLES):
+        if not _INSTITUTIONS.search(ctx.norm, max(ctx.start, m.start() - 20), m.start()):
+            continue
+        items = []
+        pos = m.start(1)
+        for part in m.group(1).split("、"):
+            idx = ctx.norm.find(part, pos, m.end(1))
+            pos = idx + len(part)
+            items.append((idx, idx + len(part)))
+        if all(_looks_like_a_name(ctx, s, e) for s, e in items):  # lists are homogeneous
+            out.extend(items)
     for m in ctx.finditer(ENUMERATION):
         pos = m.start(1)
         for part in re.split(r"[、,，和及]", m.group(1)):
@@ -330,6 +356,8 @@ def _walk_org(ctx: Context, pos: int) -> int:
             break
         elif ch == "和" and norm[: start - 1].endswith(_ORG_END):
             break  # 易安财产保险股份有限公司和众惠财产相互保险社: two names
+        elif ch in "局厅" and start < pos:
+            break  # an agency's name ends here: 市应急管理局企业复工备案平台
         start -= 1
     if depth:
         return pos

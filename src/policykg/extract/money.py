@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..model import Amount, Fund, Mention
-from .base import Context, extractor
+from .base import CLAUSE_END, Context, extractor
 from .numerals import AMOUNT_RE, CN_DIGIT_CHARS, amount_to_cny
 
 FUND_SUFFIX = re.compile(
@@ -77,10 +77,63 @@ def extract_funds(ctx: Context) -> None:
             amount = _attached_amount(ctx, start, end)
             if amount:
                 fund.amount, fund.amount_cny = amount.text, amount.value_cny
-    record.funds.extend(funds.values())
+    _enumerated_funds(ctx, funds)
+    _funded_programmes(ctx, funds)
+    record.funds.extend(sorted(funds.values(), key=lambda f: f.mentions[0].start))
     for fund in record.funds:
         for mention in fund.mentions:
             ctx.claim(mention.start, mention.end, "fund")
+
+
+# 设立了A、B、C等科创子基金群: every item of a list that ends in a kind of fund is a fund.
+# (Anchored on the 等…基金 that closes the list; the list is read backwards from there.)
+FUND_LIST_END = re.compile(r"等[科创产业投资股权政府引导]{0,6}(?:子基金群|基金群|子基金|基金)")
+# 企业研究开发资助项目立项资助企业约1.2万家，资助金额约35亿元: a programme and its money.
+PROGRAMME_SUFFIX = re.compile(r"资助项目|培育项目|攻关项目|扶持项目|奖补|专项行动|计划|工程")
+PROGRAMME_MONEY = re.compile(r"[^。；;]{0,40}?(?:资助|补助|奖励|扶持)(?:金额|总额|资金)(?:约|共|达|为)?")
+
+
+def _enumerated_funds(ctx: Context, funds: dict[str, Fund]) -> None:
+    for m in ctx.finditer(FUND_LIST_END):
+        clause_start = max(ctx.norm.rfind(c, ctx.start, m.start()) for c in CLAUSE_END if c != "、") + 1
+        items = ctx.norm[clause_start : m.start()].split("、")
+        if len(items) < 2:
+            continue
+        pos = clause_start
+        for i, part in enumerate(items):
+            idx, pos = pos, pos + len(part) + 1
+            if i == 0:  # the first item starts after the last verb before it
+                cut = max((e for e in ctx.verb_ends if idx < e < idx + len(part)), default=idx)
+                cut = max(cut, ctx.norm.rfind("了", idx, idx + len(part)) + 1)
+                part, idx = ctx.norm[cut : idx + len(part)], cut
+            name = ctx.original(idx, idx + len(part)).strip()
+            if 4 <= len(name) <= 30 and name not in funds and not _alias_of(funds, name):
+                funds[name] = Fund(name=name, amount=None, amount_cny=None, mentions=[Mention(name, idx, idx + len(name))])
+
+
+def _funded_programmes(ctx: Context, funds: dict[str, Fund]) -> None:
+    for m in ctx.finditer(PROGRAMME_SUFFIX):
+        money = PROGRAMME_MONEY.match(ctx.norm, m.end(), ctx.end)
+        if money is None:
+            continue
+        amount = next((a for a in ctx.record.amounts if money.end() <= a.start <= money.end() + 2), None)
+        if amount is None:
+            continue
+        floor = max(ctx.start, m.start() - 20)
+        start = _walk_name(ctx, m.start())
+        if m.end() - start < 4:  # the walk stopped at a verb inside the name (高企认定奖补)
+            start = max(floor, max(ctx.norm.rfind(c, floor, m.start()) for c in CLAUSE_END) + 1)
+        start = _skip_counters(ctx.norm, start, m.start())
+        name = ctx.original(start, m.end())
+        if len(name) >= 4 and name not in funds:
+            funds[name] = Fund(name, amount.text, amount.value_cny, [Mention(name, start, m.end())])
+
+
+def _suffix_len(name: str) -> int:
+    for suffix in ("资助项目", "培育项目", "攻关项目", "扶持项目", "专项行动", "奖补", "计划", "工程"):
+        if name.endswith(suffix):
+            return len(suffix)
+    return 0
 
 
 def _alias_of(funds: dict[str, Fund], name: str) -> Fund | None:
