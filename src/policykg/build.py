@@ -39,12 +39,14 @@ from .pipeline import (
     Extracted,
     FileResult,
     FileTask,
+    convert,
     fingerprint,
+    link_state,
     process_file,
     process_files,
     source_keys,
 )
-from .rdf import PREFIXES, record_quads, serialize_quads
+from .rdf import PREFIXES, serialize_quads
 from .resolve import link_corpus, title_key
 from .store import MANIFEST_GRAPH, FileEntry, RecordEntry, Store, StoreError
 
@@ -57,7 +59,7 @@ OX_FORMATS = {
 #: Above this many quads, graph.ttl/graph.trig come from Oxigraph's own writer (its order is
 #: fixed by the data too, so still byte-identical across identical builds) instead of the
 #: fully sorted Python writer, whose time and memory grow too fast past it.
-SORTED_LIMIT = 1_000_000
+SORTED_LIMIT = 20_000
 BATCH_FILES = 100
 BATCH_BYTES = 32 * 1024 * 1024
 
@@ -128,28 +130,45 @@ class _Pending:
     hash: str
     records: list[LetterRecord]
     text: str
+    nquads: list[str] = field(default_factory=list)  # converted by a worker …
+    links: list[tuple[object, ...]] = field(default_factory=list)  # … under these link states
+
+    def graph_nquads(self) -> str:
+        """The records' N-Quads, converting again those whose linking changed."""
+        parts = []
+        for i, rec in enumerate(self.records):
+            reuse = i < len(self.nquads) and self.links[i] == link_state(rec)
+            parts.append(self.nquads[i] if reuse else convert(rec, self.text))
+        return "".join(parts)
 
 
-def link_keys(entry: FileEntry | None) -> set[str]:
-    """The cross-letter link keys a stored file's records hold."""
-    keys: set[str] = set()
-    for rec in entry.records if entry else ():
-        if rec.title_key:
-            keys.add("t:" + rec.title_key)
-        if rec.proposal_key:
-            keys.add("p:" + rec.proposal_key)
-    return keys
+def sources(records: Iterable[RecordEntry]) -> set[str]:
+    """Link keys other letters' graphs take something from these records by.
+
+    A numbered record gives unnumbered ones with its title (``t:``) their proposal key; a
+    record listing suggestions gives replies with its proposal key (``p:``) their targets.
+    """
+    keys = {"t:" + r.title_key for r in records if r.numbered and r.title_key}
+    return keys | {"p:" + r.proposal_key for r in records if r.suggestions and r.proposal_key}
+
+
+def listens(records: Iterable[RecordEntry]) -> set[str]:
+    """Link keys these records' graphs depend on (see ``sources``)."""
+    keys = {"t:" + r.title_key for r in records if not r.numbered and r.title_key}
+    return keys | {"p:" + r.proposal_key for r in records if r.proposal_key}
 
 
 def record_entry(record: LetterRecord) -> RecordEntry:
     """The manifest entry of a linked record."""
     graph = str(ids.graph_iri(record.record_id))
-    return RecordEntry(graph, title_key(record.proposal.title), record.proposal_key)
-
-
-def record_nquads(record: LetterRecord, text: str) -> str:
-    """One record's graph as sorted N-Quads."""
-    return serialize_quads(record_quads(record, text), "nquads")
+    proposal = record.proposal
+    return RecordEntry(
+        graph,
+        title_key(proposal.title),
+        record.proposal_key,
+        bool(proposal.number),
+        bool(proposal.suggestions),
+    )
 
 
 class Ingest:
@@ -167,7 +186,8 @@ class Ingest:
         self.report = report
         self.paths = paths or {}
         self.manifest = store.manifest()
-        self._index: dict[str, set[str]] = {}
+        self._sources: dict[str, set[str]] = {}  # link key -> files that are sources for it
+        self._listeners: dict[str, set[str]] = {}  # link key -> files that depend on it
         for entry in self.manifest.values():
             self._index_entry(entry)
         self._pending: dict[str, _Pending] = {}
@@ -175,12 +195,26 @@ class Ingest:
         self._bytes = 0
 
     def _index_entry(self, entry: FileEntry, add: bool = True) -> None:
-        for key in link_keys(entry):
-            files = self._index.setdefault(key, set())
-            if add:
-                files.add(entry.key)
-            else:
-                files.discard(entry.key)
+        for index, keys in (
+            (self._sources, sources(entry.records)),
+            (self._listeners, listens(entry.records)),
+        ):
+            for key in keys:
+                files = index.setdefault(key, set())
+                if add:
+                    files.add(entry.key)
+                else:
+                    files.discard(entry.key)
+
+    def drop_orphans(self) -> int:
+        """Drop letter graphs no manifest entry names (left by a build killed midway)."""
+        listed = {g for entry in self.manifest.values() for g in entry.graphs}
+        orphans = sorted(self.store.named_graphs() - listed - {MANIFEST_GRAPH})
+        for start in range(0, len(orphans), 1000):
+            self.store.update(
+                " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in orphans[start : start + 1000])
+            )
+        return len(orphans)
 
     def known_hash(self, key: str) -> str | None:
         """The content hash stored for ``key``, if it was built by this very pipeline."""
@@ -191,7 +225,9 @@ class Ingest:
         """Queue a built (or empty) file; flushes when the batch is full."""
         key = result.task.key
         self._removed.discard(key)
-        self._pending[key] = _Pending(result.task.path, result.hash, result.records, result.text)
+        self._pending[key] = _Pending(
+            result.task.path, result.hash, result.records, result.text, result.nquads, result.links
+        )
         self._bytes += len(result.text)
         if len(self._pending) >= BATCH_FILES or self._bytes >= BATCH_BYTES:
             self.flush()
@@ -211,13 +247,18 @@ class Ingest:
         for key, item in sorted(self._pending.items()):
             entry = FileEntry(key, item.hash, str(Path(item.path).resolve()), version=fingerprint())
             entry.records = [record_entry(r) for r in item.records]
-            nquads = "".join(record_nquads(r, item.text) for r in item.records)
+            nquads = item.graph_nquads()
             inserts.append((entry, nquads))
             self.report.records += len(item.records)
             self.report.warnings += sum(len(r.warnings) for r in item.records)
         touched = set(self._pending) | self._removed
         drops = [self.manifest[k] for k in sorted(touched) if k in self.manifest]
-        self.store.replace_files(drops, inserts)
+        replaced = [(e, q) for e, q in inserts if e.key in self.manifest]
+        if drops or replaced:
+            self.store.replace_files(drops, replaced)  # one transaction
+        added = [(e, q) for e, q in inserts if e.key not in self.manifest]
+        if added:
+            self.store.add_files(added)
         for entry in drops:
             self._index_entry(entry, add=False)
             del self.manifest[entry.key]
@@ -228,10 +269,18 @@ class Ingest:
         self._pending, self._removed, self._bytes = {}, set(), 0
 
     def _relink(self) -> None:
-        """Link the batch with every stored letter it shares a key with, to a fixpoint."""
-        touched: set[str] = set()
-        for key in [*self._pending, *self._removed]:
-            touched |= link_keys(self.manifest.get(key))
+        """Link the batch with every stored letter it takes from or gives to, to a fixpoint.
+
+        A stored letter joins the group when it is a source for a key a group record
+        depends on, or depends on a key a group record (new or old version) is a source for.
+        """
+        old = [
+            r
+            for key in [*self._pending, *self._removed]
+            if key in self.manifest
+            for r in self.manifest[key].records
+        ]
+        gives, takes = sources(old), set()
         tried: set[str] = set()
         while True:
             records = sorted(
@@ -243,9 +292,11 @@ class Ingest:
                 for measure in rec.measures:
                     measure.suggestion_index = None
             link_corpus(records)
-            for rec in records:
-                touched |= link_keys(FileEntry("", "", "", [record_entry(rec)]))
-            affected = {f for k in touched for f in self._index.get(k, ())}
+            entries = [record_entry(r) for r in records]
+            gives |= sources(entries)
+            takes |= listens(entries)
+            affected = {f for k in gives for f in self._listeners.get(k, ())}
+            affected |= {f for k in takes for f in self._sources.get(k, ())}
             affected -= set(self._pending) | self._removed | tried
             if not affected:
                 return
@@ -258,7 +309,9 @@ class Ingest:
         path = self.paths.get(key) or self.manifest[key].path
         result = process_file(FileTask(path, key, None))
         if result.status == "built" and result.hash == self.manifest[key].hash:
-            self._pending[key] = _Pending(path, result.hash, result.records, result.text)
+            self._pending[key] = _Pending(
+                path, result.hash, result.records, result.text, result.nquads, result.links
+            )
             self.report.relinked += 1
 
 
@@ -279,6 +332,7 @@ def ingest(
     found = {key: str(file) for file, key in source_keys(paths)}
     report = BuildReport()
     batch = Ingest(store, report, found)
+    batch.drop_orphans()
     tasks = (FileTask(path, key, batch.known_hash(key)) for key, path in found.items())
     for result in process_files(tasks, jobs):
         _count(report, result)
@@ -353,7 +407,7 @@ def ingest_extracted(result: Extracted, store: Store) -> None:
         entry = FileEntry(key, records[0].content_hash, path, version=fingerprint())
         entry.records = [record_entry(r) for r in records]
         text = result.texts[records[0].source]
-        inserts.append((entry, "".join(record_nquads(r, text) for r in records)))
+        inserts.append((entry, "".join(convert(r, text) for r in records)))
     store.replace_files([manifest[k] for k in by_key if k in manifest], inserts)
 
 

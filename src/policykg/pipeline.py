@@ -26,6 +26,7 @@ from typing import Literal
 from .extract import extract_source
 from .gazetteer import load_gazetteer
 from .model import LetterRecord
+from .rdf import record_quads, serialize_quads
 from .read import ReadError, SourceText, iter_files, read_file
 from .resolve import link_corpus, resolve_record
 
@@ -117,6 +118,18 @@ class FileResult:
     text: str = ""
     notes: list[str] = field(default_factory=list)
     error: str = ""
+    nquads: list[str] = field(default_factory=list)  # per record, linked within its file
+    links: list[tuple[object, ...]] = field(default_factory=list)  # link_state() they assume
+
+
+def link_state(record: LetterRecord) -> tuple[object, ...]:
+    """What cross-letter linking decided for a record (its graph depends on nothing else)."""
+    return (record.proposal_key, record.jurisdiction, *(m.suggestion_index for m in record.measures))
+
+
+def convert(record: LetterRecord, text: str) -> str:
+    """One record's graph as sorted N-Quads."""
+    return serialize_quads(record_quads(record, text), "nquads")
 
 
 @functools.cache
@@ -144,8 +157,9 @@ def file_digest(path: str | Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def process_file(task: FileTask) -> FileResult:
-    """Hash one file; when the hash is new, read, extract and resolve it (never raises)."""
+def process_file(task: FileTask, convert_rdf: bool = True) -> FileResult:
+    """Hash one file; when the hash is new, read, extract and resolve it, and convert its
+    records to N-Quads (never raises)."""
     try:
         digest = file_digest(task.path)
     except OSError:
@@ -157,7 +171,14 @@ def process_file(task: FileTask) -> FileResult:
     except ReadError as exc:
         return FileResult(task, "failed", digest, error=str(exc))
     status: Status = "built" if records else "empty"
-    return FileResult(task, status, source.content_hash, records, source.text, notes)
+    result = FileResult(task, status, source.content_hash, records, source.text, notes)
+    if convert_rdf:
+        # Optimistic: linked within the file only. The builder re-links across letters and
+        # converts again only the records whose link_state() then differs.
+        link_corpus(records)
+        result.nquads = [convert(r, source.text) for r in records]
+        result.links = [link_state(r) for r in records]
+    return result
 
 
 def _process_chunk(tasks: list[FileTask]) -> list[FileResult]:

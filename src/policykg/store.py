@@ -71,6 +71,8 @@ class RecordEntry:
     graph: str
     title_key: str | None = None
     proposal_key: str | None = None
+    numbered: bool = False  # its proposal number is in the letter
+    suggestions: bool = False  # it lists the proposal's suggestions
 
 
 @dataclass(slots=True)
@@ -125,15 +127,20 @@ def manifest_triples(entry: FileEntry) -> list[str]:
             lines.append(f"{g} <{MF}titleKey> {nt_literal(rec.title_key)} .")
         if rec.proposal_key:
             lines.append(f"{g} <{MF}proposalKey> {nt_literal(rec.proposal_key)} .")
+        if rec.numbered:
+            lines.append(f"{g} <{MF}numbered> true .")
+        if rec.suggestions:
+            lines.append(f"{g} <{MF}suggestions> true .")
     return lines
 
 
 MANIFEST_QUERY = f"""
-SELECT ?key ?hash ?path ?version ?g ?tk ?pk WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{
+SELECT ?key ?hash ?path ?version ?g ?tk ?pk ?num ?sug WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{
   ?f <{MF}key> ?key ; <{MF}hash> ?hash .
   OPTIONAL {{ ?f <{MF}path> ?path }} OPTIONAL {{ ?f <{MF}version> ?version }}
   OPTIONAL {{ ?f <{MF}graph> ?g .
-             OPTIONAL {{ ?g <{MF}titleKey> ?tk }} OPTIONAL {{ ?g <{MF}proposalKey> ?pk }} }}
+             OPTIONAL {{ ?g <{MF}titleKey> ?tk }} OPTIONAL {{ ?g <{MF}proposalKey> ?pk }}
+             OPTIONAL {{ ?g <{MF}numbered> ?num }} OPTIONAL {{ ?g <{MF}suggestions> ?sug }} }}
 }} }}"""
 
 
@@ -152,7 +159,8 @@ def parse_manifest(solutions: Iterable[Any]) -> dict[str, FileEntry]:
             entry = files[key] = FileEntry(key, str(row["hash"].value), path, version=version)
         graph = _value(row["g"])
         if graph:
-            entry.records.append(RecordEntry(graph, _value(row["tk"]), _value(row["pk"])))
+            flags = row["num"] is not None, row["sug"] is not None
+            entry.records.append(RecordEntry(graph, _value(row["tk"]), _value(row["pk"]), *flags))
     for entry in files.values():
         entry.records.sort(key=lambda r: r.graph)
     return files
@@ -249,6 +257,19 @@ class Store:
         if text:
             self.update(text)
 
+    def add_files(self, insert: list[tuple[FileEntry, str]]) -> None:
+        """Add files the store does not hold yet (no old graphs to replace).
+
+        The default is ``replace_files``; a local store overrides it with a faster bulk
+        load that is not one transaction (see ``LocalStore.add_files``).
+        """
+        self.replace_files([], insert)
+
+    def named_graphs(self) -> set[str]:
+        """Every named graph in the store, the manifest included."""
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }")
+        return {str(row["g"].value) for row in rows}  # type: ignore[union-attr, index]
+
     def replace_graphs(self, nquads: bytes, graphs: list[str]) -> None:
         """Drop ``graphs`` and load ``nquads`` (their new content) in one transaction."""
         ops = [f"DROP SILENT GRAPH <{g}>" for g in graphs]
@@ -299,6 +320,31 @@ class LocalStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot write store {self.spec}: {_one_line(exc)}") from None
 
+    def add_files(self, insert: list[tuple[FileEntry, str]]) -> None:
+        """Add new files with Oxigraph's bulk loader (about 3x faster than a transaction).
+
+        Three steps: drop any leftover graphs of the same names (from a killed build), bulk
+        load the graphs, then record the files in the manifest in one transaction. Until the
+        last step the files are not in the manifest, so a build killed midway re-does them,
+        and ``Ingest`` drops graphs no manifest entry names (``orphans``) before it starts.
+        """
+        if self.spec == "memory":
+            return self.replace_files([], insert)
+        graphs = [g for entry, _ in insert for g in entry.graphs]
+        if graphs:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+        data = "".join(nquads for _, nquads in insert).encode("utf-8")
+        try:
+            if data:
+                self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"cannot write store {self.spec}: {_one_line(exc)}") from None
+        self.replace_files([], [(entry, "") for entry, _ in insert])
+        return None
+
+    def named_graphs(self) -> set[str]:
+        return {str(g.value) for g in self._store.named_graphs()}  # type: ignore[union-attr]
+
     def __len__(self) -> int:
         manifest = sum(
             1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(MANIFEST_GRAPH))
@@ -306,12 +352,17 @@ class LocalStore(Store):
         return len(self._store) - manifest
 
     def dump(self, fmt: ox.RdfFormat) -> bytes:
+        """Oxigraph's own writer: its order follows the encoded terms, so the same content
+        always gives the same bytes, however and in whatever order it was loaded."""
         if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-            tmp = ox.Store()
-            tmp.bulk_extend(self.quads())
-            return tmp.dump(format=fmt)
-        union = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
-                           f"FILTER(?g != <{MANIFEST_GRAPH}>) }}")  # fmt: skip
+            nquads = self._store.dump(format=ox.RdfFormat.N_QUADS)
+            return (
+                without_manifest(nquads) if fmt == ox.RdfFormat.N_QUADS else nquads_to_trig(nquads)
+            )
+        union = self.query(
+            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(?g != <{MANIFEST_GRAPH}>) }}"
+        )
         return union.serialize(format=fmt)  # type: ignore[union-attr]
 
     def quads(self) -> Iterator[ox.Quad]:
@@ -463,6 +514,35 @@ class RemoteStore(Store):
         """Replace one named graph with ``ntriples`` (HTTP PUT)."""
         url = f"{self.endpoints.store}?graph={urllib.parse.quote(graph, safe='')}"
         self._request(url, ntriples, {"Content-Type": "application/n-triples"}, method="PUT")
+
+
+def without_manifest(nquads: bytes) -> bytes:
+    """N-Quads without the manifest graph's lines."""
+    suffix = f" <{MANIFEST_GRAPH}> .".encode()
+    return b"".join(
+        line for line in nquads.splitlines(keepends=True) if not line.rstrip().endswith(suffix)
+    )
+
+
+def nquads_to_trig(nquads: bytes) -> bytes:
+    """N-Quads (named graphs, as Oxigraph dumps them) as TriG, one block per graph run;
+    the manifest graph is left out. Lines keep their order, so the output is as stable as
+    the input."""
+    out: list[bytes] = []
+    current = b""
+    for line in nquads.splitlines():
+        body, _, graph = line.rstrip()[: -len(b" .")].rpartition(b" ")
+        if not body or graph == f"<{MANIFEST_GRAPH}>".encode():
+            continue
+        if graph != current:
+            if current:
+                out.append(b"}\n")
+            out.append(graph + b" {\n")
+            current = graph
+        out.append(body + b" .\n")
+    if current:
+        out.append(b"}\n")
+    return b"".join(out)
 
 
 def _triples_result(data: bytes, ctype: str) -> ox.QueryTriples:
