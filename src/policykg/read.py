@@ -348,8 +348,10 @@ def _decode(raw: bytes, path: str | Path) -> tuple[str, str]:
         return _decode_utf16_without_bom(raw, path)
     try:
         return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(raw) - 3 and exc.reason == "unexpected end of data":
+            # cut off in the middle of the last character: UTF-8 all the same
+            return raw[: exc.start].decode("utf-8"), "utf-8 (truncated)"
     declared = _declared_charset(raw)
     if declared is not None:
         try:

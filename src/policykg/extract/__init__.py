@@ -28,6 +28,8 @@ def extract_source(source: SourceText, source_key: str | None = None) -> tuple[l
     key = source_key or source.path
     records: list[LetterRecord] = []
     notes: list[str] = []
+    if source.encoding.endswith("(truncated)"):
+        notes.append(f"{source.path}: ends in the middle of a character (a truncated file?); read up to there")
     for index, (start, end) in enumerate(split_records(norm)):
         if is_empty_template(norm, start, end):
             notes.append(f"{source.path}: record {index + 1} is an empty template (placeholder fields), skipped")
