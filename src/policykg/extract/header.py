@@ -48,7 +48,9 @@ SELF_NUMBER = re.compile(
     r"([\u4e00-\u9fff]{2,10}\s*[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]?\s*第?\s*\d*\s*号?)"
 )
 TITLE_QUOTED = re.compile(r"《([^《》\n]{4,150})》|[“\"]([^《》“”\"\n]{4,150})[”\"]")
-TITLE_UNQUOTED = re.compile(r"提出?的\s*(关于[^。\n]{4,120}?(?:建议|提案|议案))\s*(?:已)?\s*收悉")
+TITLE_UNQUOTED = re.compile(
+    r"提出?的\s*(关于[^。\n]{4,120}?(?:建议|提案|议案))\s*(?:[（(]\s*第?[^()（）\n]{1,15}号\s*[)）])?\s*(?:已)?\s*收悉"
+)
 FORM_FIELD_START = re.compile(r"[\u4e00-\u9fff ]{2,12}[:：]")
 TITLE_FIELD = re.compile(
     r"^[ \t|]*(?:题\s*目|标\s*题|案\s*由|建议题目|提案题目|建议标题|提案标题)[ \t]*(?:[:：]|\|)[ \t|]*([^|\n]*)", re.M
