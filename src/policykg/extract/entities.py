@@ -162,7 +162,7 @@ def _agency_start(ctx: Context, suffix_start: int) -> int | None:
         elif depth == 0 and ctx.after_verb(run):
             break
         run -= 1
-    if norm[run - 1 : run] in "我本全" and norm[run : run + 1] in "市省区县":
+    if run > 0 and norm[run - 1] in "我本全" and norm[run : run + 1] in ("市", "省", "区", "县"):
         run += 1  # 我市清欠工作领导小组: 我市 is a pronoun, not part of the name
     for p in range(run, suffix_start + 1):  # a known region first: 和河南省… starts at 河南
         if p in _region_starts(ctx):
@@ -227,7 +227,8 @@ def _rejected(ctx: Context, start: int, end: int, text: str) -> bool:
         return True
     if "届" in text or "次会议" in text or ctx.norm[start - 1 : start] == "各":
         return True
-    if ctx.norm[end : end + 1] in _FALSE_NEXT.get(text[-1], ""):
+    nxt = ctx.norm[end : end + 1]
+    if nxt and nxt in _FALSE_NEXT.get(text[-1], ""):
         return True
     if text.endswith("队") and not re.search(r"(执法|交警|公安|消防|稽查|监察|武警|交通)", text):
         return True  # 志愿服务总队 is a volunteer team, 行政执法总队 an agency

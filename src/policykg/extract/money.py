@@ -59,7 +59,7 @@ def extract_funds(ctx: Context) -> None:
         end = m.end() + 1 if ctx.norm[m.end() : m.end() + 1] == "池" else m.end()
         start = _quoted_start(ctx, m.start(), end) or _walk_name(ctx, m.start())
         counted = _skip_counters(ctx.norm, start, m.start())
-        if counted != start and ctx.norm[counted - 1 : counted] in "家只支个":
+        if counted != start and ctx.norm[counted - 1] in "家只支个":
             continue  # 400多家创投基金: a count of funds of a kind, not one fund
         start = counted
         name = ctx.original(start, end)
