@@ -14,7 +14,8 @@ from functools import cached_property
 from typing import Any
 
 from ..model import LetterRecord
-from .lexicon import verb_ends
+from . import lexicon  # noqa: F401  (registers the verbs)
+from .matcher import find_words
 
 # Characters that end a sentence, for provenance and for keeping patterns inside one.
 SENTENCE_END = "。！？；!?;\n"
@@ -63,9 +64,14 @@ class Context:
         return self._memo[key]
 
     @cached_property
+    def words(self) -> dict[str, list[tuple[int, int]]]:
+        """Spans of every registered word list's words in the record, by kind (one pass)."""
+        return find_words(self.norm, self.start, self.end)
+
+    @cached_property
     def verb_ends(self) -> frozenset[int]:
         """Offsets where a verb that precedes names ends (see lexicon.VERBS_BEFORE_NAMES)."""
-        return verb_ends(self.norm, self.start, self.end)
+        return frozenset(e for _, e in self.words["verb"])
 
     def after_verb(self, pos: int) -> bool:
         """True when a verb such as 会同 or 设立 ends right before ``pos``."""

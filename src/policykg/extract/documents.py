@@ -17,7 +17,7 @@ _OPEN = "〔[［【（("
 _CLOSE = "〕]］】）)"
 # 〔2020〕1号 with any bracket style; the issuer code in front is found by walking back.
 DOC_NUMBER_CORE = re.compile(
-    r"\s*[〔\[［【（(]\s*((?:19|20)\d{2})\s*[〕\]］】）)]\s*(第?\s*\d{1,5})\s*号"
+    r"[〔\[［【（(]\s*((?:19|20)\d{2})\s*[〕\]］】）)]\s*(第?\s*\d{1,5})\s*号"
 )
 # 财政部令第105号 / 国家发展和改革委员会令第12号 / 第12号令
 # 财政部令第105号 / 国家发展和改革委员会令2019年第12号 / 第12号令 — anchored on 令 and 号令.
@@ -55,8 +55,11 @@ def find_doc_numbers(ctx: Context) -> list[_Num]:
     """Every document number in the record, normalised, with its code walked back."""
     out = []
     for m in ctx.finditer(DOC_NUMBER_CORE):
-        code_start = _walk_code(ctx, m.start(), ctx.start)
-        code = ctx.norm[code_start : m.start()]
+        code_end = m.start()
+        while code_end > ctx.start and ctx.norm[code_end - 1] in " \t":
+            code_end -= 1  # 深府规 〔2020〕1号
+        code_start = _walk_code(ctx, code_end, ctx.start)
+        code = ctx.norm[code_start:code_end]
         if len(code) < 1 or ctx.is_claimed(code_start, m.end()):
             continue
         serial = re.sub(r"\s+", "", m.group(2))

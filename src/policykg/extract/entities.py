@@ -14,7 +14,7 @@ from ..gazetteer import load_gazetteer
 from ..model import Agency, Mention, Organization
 from .base import Context, extractor
 from .lexicon import VERBS_BEFORE_NAMES
-from .matcher import WordMatcher
+from .matcher import WordMatcher, register_words
 
 _PLACE_LEVEL = ("自治区", "自治州", "自治县", "省", "市", "区", "县", "镇", "乡", "旗", "盟")
 # Characters that do not occur in place names but do end words before a level word.
@@ -33,7 +33,7 @@ _SUFFIXES = sorted(
     reverse=True,
 )  # fmt: skip
 # Overlapping suffixes are all seen (提案委 and 委员会 in 提案委员会).
-_SUFFIXES_MATCHER = WordMatcher(_SUFFIXES)
+register_words("agency-suffix", lambda: _SUFFIXES)
 _INNER_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们给至到以年月日每，。、；：！？“”《》\"'")
 _VERBS = VERBS_BEFORE_NAMES
 _BARE_TYPES = ("财政厅", "科技厅", "国资委", "发改委", "工信厅", "交通局", "路政局", "教育厅", "教育局",
@@ -85,7 +85,7 @@ _GENERIC_ORG_WORDS = tuple(sorted(set(_GENERIC_ORG_WORDS), key=len, reverse=True
 def extract_agencies(ctx: Context) -> None:
     """Public bodies by shape and by known bare names; joined forms (市委市政府) split."""
     found: list[tuple[int, int]] = []
-    for suffix_start, end in _SUFFIXES_MATCHER.longest_at(ctx.norm, ctx.start, ctx.end).items():
+    for suffix_start, end in _longest_at(ctx.words["agency-suffix"]).items():
         start = _agency_start(ctx, suffix_start)
         if start is not None and end - start >= 2:
             found.append((start, end))
@@ -93,7 +93,7 @@ def extract_agencies(ctx: Context) -> None:
         found.append((m.start(), m.end()))
     if "人民银行" in ctx.body:
         found.extend((m.start(), m.end()) for m in ctx.finditer(CENTRAL_BANK_BRANCH))
-    found.extend(known_names().spans(ctx.norm, ctx.start, ctx.end))
+    found.extend(ctx.words["known-agency"])
     kept = _drop_nested(sorted(set(found)))
     agencies: dict[str, Agency] = {}
     for start, end in kept:
@@ -106,11 +106,9 @@ def extract_agencies(ctx: Context) -> None:
     split_joined(ctx)
 
 
-@cache
-def known_names() -> WordMatcher:
-    """The matcher for gazetteer names: full names, and short forms specific enough to trust."""
-    gaz = load_gazetteer()
-    return WordMatcher(n for n in gaz.surface_forms() if _trusted_form(n))
+def known_agency_names() -> list[str]:
+    """Gazetteer names: full names, and short forms specific enough to trust."""
+    return [n for n in load_gazetteer().surface_forms() if _trusted_form(n)]
 
 
 def _trusted_form(name: str) -> bool:
@@ -123,8 +121,7 @@ def _trusted_form(name: str) -> bool:
 _GENERIC_FORMS = {"委员会", "全国委员会", "人民代表大会", "人民政府", "常务委员会", "办公厅", "办公室"}
 
 
-@cache
-def region_names() -> WordMatcher:
+def region_name_list() -> set[str]:
     """Known region names and short names (深圳市, 深圳, 乌鲁木齐 …)."""
     gaz = load_gazetteer()
     names: set[str] = set(_PROVINCE_SHORT)
@@ -132,12 +129,27 @@ def region_names() -> WordMatcher:
         names.add(region.name)
         names.update(n for n in region.short_names if len(n) >= 2)
     names.discard("中华人民共和国")
-    return WordMatcher(names)
+    return names
+
+
+@cache
+def region_names() -> WordMatcher:
+    """A matcher of region names, for code outside the extractors (resolve)."""
+    return WordMatcher(region_name_list())
 
 
 def _region_starts(ctx: Context) -> frozenset[int]:
     """Offsets where a known region name starts in this record."""
-    return ctx.memo("region-starts", lambda: frozenset(s for s, _ in region_names().spans(ctx.norm, ctx.start, ctx.end)))
+    return ctx.memo("region-starts", lambda: frozenset(s for s, _ in ctx.words["region"]))
+
+
+def _longest_at(spans: list[tuple[int, int]]) -> dict[int, int]:
+    """For each start offset, the end of the longest span starting there."""
+    out: dict[int, int] = {}
+    for s, e in spans:
+        if e > out.get(s, -1):
+            out[s] = e
+    return out
 
 
 def _agency_start(ctx: Context, suffix_start: int) -> int | None:
@@ -393,3 +405,7 @@ def _generic_org(name: str, suffix: str) -> bool:
                 rest = rest[len(word) :]
                 changed = True
     return not rest
+
+
+register_words("known-agency", known_agency_names)
+register_words("region", region_name_list)

@@ -7,7 +7,7 @@ running text (会同市财政局, 鼓励商业银行, 设立…资金池) and al
 
 from __future__ import annotations
 
-from .matcher import WordMatcher
+from .matcher import register_words
 
 # Verbs and adverbs that precede a name. Words that also occur inside names (服务, 发展,
 # 促进, 管理, 投资, 建设, 合作) are deliberately absent.
@@ -28,9 +28,4 @@ VERBS_BEFORE_NAMES = (
     "允许", "提高", "检查", "发放", "缩短", "相关", "其中",
 )  # fmt: skip
 
-_VERBS = WordMatcher(VERBS_BEFORE_NAMES)
-
-
-def verb_ends(text: str, start: int, end: int) -> frozenset[int]:
-    """Offsets in ``text[start:end]`` where one of the verbs ends."""
-    return _VERBS.ends(text, start, end)
+register_words("verb", lambda: VERBS_BEFORE_NAMES)

@@ -29,17 +29,37 @@ _GENERIC = {"基金", "资金", "子基金", "政府基金", "母基金", "该�
 
 @extractor("amounts", assigns=("amounts",), order=30)
 def extract_amounts(ctx: Context) -> None:
-    """Every monetary amount, in order, with its exact CNY value."""
-    for m in ctx.finditer(AMOUNT_RE):
-        number, unit = m.group(1), m.group(3)
-        if number[0] not in CN_DIGIT_CHARS + "十0123456789" or _is_rate(ctx, m):
-            continue
-        if m.start() > 0 and ctx.norm[m.start() - 1] in "0123456789.,":
-            continue  # the tail of a longer number
-        value = amount_to_cny(number, unit)
-        if value is None or value == 0:
-            continue
-        ctx.record.amounts.append(Amount(ctx.original(m.start(), m.end()), value, m.start(), m.end()))
+    """Every monetary amount, in order, with its exact CNY value.
+
+    Only the text just before each 元 is matched: scanning the whole letter for numerals
+    (一, 二 … are common characters) costs more than the rest of this extractor.
+    """
+    norm, floor = ctx.norm, ctx.start
+    pos = norm.find("元", ctx.start, ctx.end)
+    while pos != -1:
+        lo = max(floor, pos - 40)
+        m = _AMOUNT_BEFORE.search(norm, lo, pos + 1)
+        if m is not None:
+            end = m.end() + 3 if norm.startswith("人民币", m.end()) else m.end()
+            _add_amount(ctx, m, end)
+            floor = end
+        pos = norm.find("元", pos + 1, ctx.end)
+
+
+# An amount ending at the 元 the search window stops at (the window ends right after it).
+_AMOUNT_BEFORE = re.compile(AMOUNT_RE.pattern.removesuffix("(?:人民币)?") + "$")
+
+
+def _add_amount(ctx: Context, m: re.Match[str], end: int) -> None:
+    number, unit = m.group(1), m.group(3)
+    if number[0] not in CN_DIGIT_CHARS + "十0123456789" or _is_rate(ctx, m):
+        return
+    if m.start() > 0 and ctx.norm[m.start() - 1] in "0123456789.,":
+        return  # the tail of a longer number
+    value = amount_to_cny(number, unit)
+    if value is None or value == 0:
+        return
+    ctx.record.amounts.append(Amount(ctx.original(m.start(), end), value, m.start(), end))
 
 
 def _is_rate(ctx: Context, m: re.Match[str]) -> bool:
