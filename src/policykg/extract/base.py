@@ -146,3 +146,24 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     while right > end and text[right - 1].isspace():
         right -= 1
     return left, right
+
+
+def walk_back(ctx: Context, pos: int, limit: int, stops: Callable[[str, int], bool]) -> tuple[int, bool]:
+    """Walk back from ``pos`` over a name until ``stops(char, offset)`` says it ended.
+
+    A bracketed part is taken whole (市中小微企业（民营经济）…, 云南爱伲农牧(集团)…).
+    Returns where the name starts and whether its brackets were balanced.
+    """
+    start, depth = pos, 0
+    while start > ctx.start and pos - start < limit:
+        ch = ctx.norm[start - 1]
+        if ch in ")）":
+            depth += 1
+        elif ch in "(（":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and stops(ch, start):
+            break
+        start -= 1
+    return start, depth == 0

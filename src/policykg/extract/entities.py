@@ -12,7 +12,7 @@ from functools import cache
 
 from ..gazetteer import load_gazetteer
 from ..model import Agency, Mention, Organization
-from .base import Context, extractor
+from .base import Context, extractor, walk_back
 from .lexicon import VERBS_BEFORE_NAMES
 from .matcher import WordMatcher, register_words
 
@@ -159,21 +159,11 @@ def _agency_start(ctx: Context, suffix_start: int) -> int | None:
     take the leftmost position that opens with 市/省/自治区/… or a place name.
     """
     norm = ctx.norm
-    run = suffix_start
-    depth = 0
-    while run > ctx.start and suffix_start - run < 30:
-        ch = norm[run - 1]
-        if ch in "）)":
-            depth += 1
-        elif ch in "（(":
-            if depth == 0:
-                break
-            depth -= 1
-        elif ch in _INNER_STOP or not "\u4e00" <= ch <= "\u9fff":
-            break
-        elif depth == 0 and ctx.after_verb(run):
-            break
-        run -= 1
+
+    def stops(ch: str, at: int) -> bool:
+        return ch in _INNER_STOP or not "\u4e00" <= ch <= "\u9fff" or ctx.after_verb(at)
+
+    run, _ = walk_back(ctx, suffix_start, 30, stops)
     if run > 0 and norm[run - 1] in "我本全" and norm[run : run + 1] in ("市", "省", "区", "县"):
         run += 1  # 我市清欠工作领导小组: 我市 is a pronoun, not part of the name
     for p in range(run, suffix_start + 1):  # a known region first: 和河南省… starts at 河南
@@ -351,28 +341,18 @@ def _enumerated_members(ctx: Context) -> list[tuple[int, int]]:
 def _walk_org(ctx: Context, pos: int) -> int:
     """Walk back from an organization suffix over its name; a known region opens it."""
     norm = ctx.norm
-    start = pos
-    depth = 0
-    while start > ctx.start and pos - start < 24:
-        ch = norm[start - 1]
-        if ch in ")）":
-            depth += 1
-        elif ch in "(（":
-            if depth == 0:
-                break
-            depth -= 1
-        elif depth:
-            pass  # inside brackets: 云南爱伲农牧(集团)有限公司
-        elif ch in _ORG_STOP or not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha()) or ctx.after_verb(start):
-            break
-        elif ch in _COUNTERS and _is_numeral(norm[start - 2 : start - 1]) or ch in "多余几" and norm[start : start + 1] in _COUNTERS:
-            break
-        elif ch == "和" and norm[: start - 1].endswith(_ORG_END):
-            break  # 易安财产保险股份有限公司和众惠财产相互保险社: two names
-        elif ch in "局厅" and start < pos:
-            break  # an agency's name ends here: 市应急管理局企业复工备案平台
-        start -= 1
-    if depth:
+
+    def stops(ch: str, at: int) -> bool:
+        if ch in _ORG_STOP or not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha()) or ctx.after_verb(at):
+            return True
+        if ch in _COUNTERS and _is_numeral(norm[at - 2 : at - 1]) or ch in "多余几" and norm[at : at + 1] in _COUNTERS:
+            return True  # 3家银行, 第二家分行: a count, not a name
+        if ch == "和" and norm[: at - 1].endswith(_ORG_END):
+            return True  # 易安财产保险股份有限公司和众惠财产相互保险社: two names
+        return ch in "局厅" and at < pos  # an agency's name ends here: 市应急管理局企业复工备案平台
+
+    start, balanced = walk_back(ctx, pos, 24, stops)
+    if not balanced:
         return pos
     return _first_region_outside_brackets(ctx, start, pos)
 
