@@ -161,11 +161,18 @@ def _agency_start(ctx: Context, suffix_start: int) -> int | None:
     norm = ctx.norm
 
     def stops(ch: str, at: int) -> bool:
-        return ch in _INNER_STOP or not "\u4e00" <= ch <= "\u9fff" or ctx.after_verb(at)
+        if ch in _INNER_STOP or not "\u4e00" <= ch <= "\u9fff" or ctx.after_verb(at):
+            return True
+        # 中国民用航空局和民航江西安全监督管理局: 和 between two names
+        return ch == "和" and norm[at - 2 : at - 1] in _AGENCY_LAST and at - 2 >= ctx.start
 
     run, _ = walk_back(ctx, suffix_start, 30, stops)
     if run > 0 and norm[run - 1] in "我本全" and norm[run : run + 1] in ("市", "省", "区", "县"):
         run += 1  # 我市清欠工作领导小组: 我市 is a pronoun, not part of the name
+    if norm.startswith(_SYSTEMS, run):  # 民航江西安全监督管理局, 海关总署广东分署
+        return run
+    if any(zone in norm[run:suffix_start] for zone in _ZONES):  # 东湖新技术开发区管委会
+        return run
     for p in range(run, suffix_start + 1):  # a known region first: 和河南省… starts at 河南
         if p in _region_starts(ctx):
             return p
@@ -177,6 +184,11 @@ def _agency_start(ctx: Context, suffix_start: int) -> int | None:
     return None
 
 
+_AGENCY_LAST = set("局厅委办部府院署")
+# Vertically managed systems whose local offices are named system + region + office.
+_SYSTEMS = ("民航", "海关总署", "中国人民银行", "人民银行", "国家税务总局", "国家金融监督管理总局", "中国证监会")
+# Development zones name their own management committees (…开发区管委会).
+_ZONES = ("开发区", "高新区", "新区", "园区", "示范区", "保税区", "自贸区", "试验区")
 _NOT_OPENERS = ("市场", "市民", "区域", "区位", "县城", "省道", "国家级", "全国性", "区两级", "市两级", "县两级")
 
 
@@ -232,6 +244,8 @@ def _rejected(ctx: Context, start: int, end: int, text: str) -> bool:
     nxt = ctx.norm[end : end + 1]
     if nxt and nxt in _FALSE_NEXT.get(text[-1], ""):
         return True
+    if text.endswith(("科学院", "研究院", "研究所", "研究中心")):
+        return True  # research institutes are organizations, not agencies
     if text.endswith("队") and not re.search(r"(执法|交警|公安|消防|稽查|监察|武警|交通)", text):
         return True  # 志愿服务总队 is a volunteer team, 行政执法总队 an agency
     if text.endswith("部门") and (any(v in text for v in _VAGUE) or len(text) > 6):
@@ -276,6 +290,8 @@ def extract_organizations(ctx: Context) -> None:
         spans.extend((m.start(), m.end()) for m in ctx.finditer(PARTY_BODY))
     for start, end in _drop_nested(spans):
         name = ctx.original(start, end)
+        if name.endswith("队") and re.search(r"(执法|交警|公安|消防|稽查|监察|武警)", name):
+            continue  # an enforcement corps is an agency
         if ctx.norm.startswith(("人民银行", "中国人民银行"), start) or ctx.norm[max(0, start - 4) : start] == "人民银行":
             continue  # the central bank's branches are agencies
         if name[0] in "(（)）":
