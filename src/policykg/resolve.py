@@ -10,13 +10,22 @@ suggestion it answers.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .extract.entities import region_names
 from .gazetteer import Gazetteer, Region, load_gazetteer
 from .model import Agency, AgencyRef, LetterRecord, Mention, PolicyDocument
 from .read import normalize
+
+
+@lru_cache(maxsize=4096)
+def _fold(text: str) -> str:
+    """``normalize`` for the short names looked up again and again."""
+    return normalize(text)
+
 
 # Pronouns that stand for the signing agency (我局, 本厅 …): mentions, never names.
 PRONOUN = re.compile(r"(我|本)(局|厅|委|办|部|署|院|中心|单位|司|会)")
@@ -32,27 +41,27 @@ def resolve_record(
     the same record gives the same result.
     """
     gaz = gaz or load_gazetteer()
-    region = region or _letter_region(record, text, gaz)
+    norm = normalize(text)
+    region = region or _letter_region(record, norm, gaz)
     record.jurisdiction = region.name if region else None
     _canonical_agencies(record, gaz, region)
     for ref in _roles(record):
         _resolve_ref(ref, gaz, region)
     _add_pronoun_mentions(record, text)
-    _resolve_issuers(record, text, gaz, region)
+    _resolve_issuers(record, norm, gaz, region)
     _link_measures(record)
 
 
-def _letter_region(record: LetterRecord, text: str, gaz: Gazetteer) -> Region | None:
+def _letter_region(record: LetterRecord, norm: str, gaz: Gazetteer) -> Region | None:
     """The letter's own jurisdiction: its signatory's or lead unit's, else the region the
     letter names most often (深圳 eight times and 北京 twice make a Shenzhen letter)."""
     for ref in (record.reply.agency, record.proposal.lead_agency):
         if ref is not None:
-            region = gaz.region_prefix(normalize(ref.text))
+            region = gaz.region_prefix(_fold(ref.text))
             if region is not None:
                 return region
     counts: Counter[str] = Counter()
     found: dict[str, Region] = {}
-    norm = normalize(text)
     for start, end in region_names().spans(norm, record.start, record.end):
         region = gaz.region(norm[start:end])
         if region is not None and region.level != "national":
@@ -69,7 +78,7 @@ def _canonical_agencies(record: LetterRecord, gaz: Gazetteer, region: Region | N
     for mention in (m for a in record.agencies for m in a.mentions):
         if PRONOUN.fullmatch(mention.text):
             continue  # added back for the signatory by _add_pronoun_mentions
-        match = gaz.canonical_agency(normalize(mention.text), region)
+        match = gaz.canonical_agency(_fold(mention.text), region)
         name = match.name if match else mention.text
         target = merged.get(name)
         if target is None:
@@ -95,7 +104,7 @@ def _roles(record: LetterRecord) -> Iterable[AgencyRef]:
 
 
 def _resolve_ref(ref: AgencyRef, gaz: Gazetteer, region: Region | None) -> None:
-    match = gaz.canonical_agency(normalize(ref.text), region)
+    match = gaz.canonical_agency(_fold(ref.text), region)
     if match:
         ref.name, ref.jurisdiction = match.name, match.jurisdiction
 
@@ -123,10 +132,9 @@ _ISSUING = re.compile(
 )
 
 
-def _resolve_issuers(record: LetterRecord, text: str, gaz: Gazetteer, region: Region | None) -> None:
+def _resolve_issuers(record: LetterRecord, norm: str, gaz: Gazetteer, region: Region | None) -> None:
     """A document's issuer: the agency the letter says issued it, else its number's code."""
     ends = {m.end: a for a in record.agencies for m in a.mentions}
-    norm = normalize(text)
     for doc in record.policy_documents:
         stated = _stated_issuer(doc, norm, ends)
         if stated is not None:
@@ -168,15 +176,34 @@ def _lead_issuer(agency: Agency, end: int, norm: str, ends: dict[int, Agency]) -
 
 def _link_measures(record: LetterRecord) -> None:
     """Each measure lists the documents, funds and agencies mentioned inside its span."""
-    for measure in record.measures:
-        lo, hi = measure.start, measure.end
+    if not record.measures:
+        return
+    groups = (
+        ("documents", [(m.start, m.end, d.number or d.title or "") for d in record.policy_documents for m in d.mentions]),
+        ("funds", [(m.start, m.end, f.name) for f in record.funds for m in f.mentions]),
+        ("agencies", [(m.start, m.end, a.name) for a in record.agencies for m in a.mentions]),
+    )
+    for field, spans in groups:
+        spans.sort()
+        starts = [s for s, _, _ in spans]
+        for measure in record.measures:
+            names: dict[str, None] = {}  # ordered and unique
+            for s, e, name in spans[bisect_left(starts, measure.start) :]:
+                if s >= measure.end:
+                    break
+                if e <= measure.end:
+                    names[name] = None
+            setattr(measure, field, _in_entity_order(names, field, record))
 
-        def inside(mentions: list[Mention], lo: int = lo, hi: int = hi) -> bool:
-            return any(lo <= m.start and m.end <= hi for m in mentions)
 
-        measure.documents = [d.number or d.title or "" for d in record.policy_documents if inside(d.mentions)]
-        measure.funds = [f.name for f in record.funds if inside(f.mentions)]
-        measure.agencies = [a.name for a in record.agencies if inside(a.mentions)]
+def _in_entity_order(names: dict[str, None], field: str, record: LetterRecord) -> list[str]:
+    """The names in the order the record lists its entities (stable output)."""
+    order = {
+        "documents": [d.number or d.title or "" for d in record.policy_documents],
+        "funds": [f.name for f in record.funds],
+        "agencies": [a.name for a in record.agencies],
+    }[field]
+    return [n for n in dict.fromkeys(order) if n in names]
 
 
 # ---------------------------------------------------------------- across letters

@@ -36,6 +36,7 @@ class Context:
     # by kind, so a weaker pattern does not match inside them.
     claimed: list[tuple[int, int, str]] = field(default_factory=list)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    _by_kind: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
 
     @property
     def body(self) -> str:
@@ -48,14 +49,22 @@ class Context:
 
     def claim(self, start: int, end: int, kind: str) -> None:
         self.claimed.append((start, end, kind))
+        self._by_kind.setdefault(kind, []).append((start, end))
+
+    def _claims(self, kinds: tuple[str, ...]) -> list[tuple[int, int]]:
+        if not kinds:
+            return [(s, e) for s, e, _ in self.claimed]
+        if len(kinds) == 1:
+            return self._by_kind.get(kinds[0], [])
+        return [span for k in kinds for span in self._by_kind.get(k, [])]
 
     def is_claimed(self, start: int, end: int, kinds: tuple[str, ...] = ()) -> bool:
         """True if a claimed span (of one of ``kinds``, or any) contains [start, end)."""
-        return any(s <= start and end <= e and (not kinds or k in kinds) for s, e, k in self.claimed)
+        return any(s <= start and end <= e for s, e in self._claims(kinds))
 
     def overlaps_claimed(self, start: int, end: int, kinds: tuple[str, ...] = ()) -> bool:
         """True if a claimed span (of one of ``kinds``, or any) overlaps [start, end)."""
-        return any(start < e and s < end and (not kinds or k in kinds) for s, e, k in self.claimed)
+        return any(start < e and s < end for s, e in self._claims(kinds))
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """A per-record cache for an expensive pass over the text (computed once)."""
