@@ -200,6 +200,51 @@ def remove(targets: tuple[str, ...], store_spec: str | None) -> None:
 
 
 @main.command()
+@click.option("--store", "store_spec", default=None, help="Store to serve (default: $POLICYKG_STORE or "
+              ".policykg/store).")  # fmt: skip
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep it local).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(min=0, max=65535))
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL updates on /update (read-only otherwise).")
+@click.option("--allow-remote", is_flag=True, help="Allow LOAD and SERVICE to other hosts.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run.")  # fmt: skip
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
+              help="Largest result returned.")  # fmt: skip
+def serve(store_spec: str | None, host: str, port: int, allow_update: bool, allow_remote: bool, timeout: float,
+          max_rows: int) -> None:  # fmt: skip
+    """Serve the store as a SPARQL 1.1 Protocol endpoint (query at /query, update at /update).
+
+    \b
+    Example:
+      policykg serve --port 7878
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' \\
+           http://127.0.0.1:7878/query
+    """
+    from .serve import Limits, make_server
+    from .store import LocalStore, Store, StoreError, default_store_spec, is_remote
+
+    spec = store_spec or default_store_spec()
+    try:
+        if is_remote(spec) or spec == "memory":
+            store = Store(spec)
+        else:
+            if not Path(spec).exists():
+                raise StoreError(f"no store at {spec}; build one first: policykg build LETTERS --store {spec}")
+            store = LocalStore(spec, read_only=not allow_update)
+        server = make_server(store, host, port, Limits(allow_update, allow_remote, timeout, max_rows))
+    except (StoreError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    mode = "read-write" if allow_update else "read-only"
+    click.echo(f"serving {spec} ({mode}) at http://{host}:{server.server_port}/query — Ctrl-C to stop", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@main.command()
 @click.option("--format", "fmt", type=click.Choice(sorted([*EXPORT_FORMATS, "graphml", "csv"])), default="ttl", show_default=True)
 @click.option("-o", "--output", type=click.Path(), default="-", help="File to write (default: stdout); a folder for csv.")
 @click.option("--store", "store_spec", default=None, help="Store to read (default: .policykg/store).")

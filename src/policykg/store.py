@@ -293,6 +293,7 @@ class LocalStore(Store):
     def __init__(self, spec: str | None = None, read_only: bool = False) -> None:
         spec = spec or default_store_spec()
         self.spec = spec
+        self.read_only = read_only and spec != "memory"
         try:
             if spec == "memory":
                 self._store = ox.Store()
