@@ -73,8 +73,26 @@ def _umask() -> int:
     return mask
 
 
+class OutputError(OSError):
+    """An output file that could not be written; ``str()`` names the file and the reason."""
+
+    def __str__(self) -> str:
+        return f"cannot write {self.filename}: {self.strerror}"
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+
+    Raises OutputError (an OSError naming the file) when the folder is read-only, the disk
+    full, or the path not a folder; the old file, if any, is left as it was.
+    """
+    try:
+        _write_atomic(path, data)
+    except OSError as exc:
+        raise OutputError(exc.errno, exc.strerror or str(exc), str(path)) from None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
