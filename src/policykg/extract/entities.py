@@ -302,6 +302,7 @@ def extract_organizations(ctx: Context) -> None:
         name = ctx.original(m.start(1), m.end(1))
         org = orgs.setdefault(name, Organization(name=name))
         org.mentions.append(Mention(name, m.start(1), m.end(1)))
+    _quoted_short_forms(ctx, orgs)
     ctx.record.organizations.extend(orgs.values())
     for org in ctx.record.organizations:
         for mention in org.mentions:
@@ -317,6 +318,22 @@ ENUMERATION = re.compile(
 # …知名基金管理人…，如厚朴科技股权投资、基石资产、同创锦绣等: examples named after a kind.
 EXAMPLES = re.compile(r"(?:如|例如|包括|比如)((?:[^、，,。；;：:\n]{2,20}、)+[^、，,。；;：:\n]{2,20})等")
 _INSTITUTIONS = re.compile(r"(机构|企业|公司|管理人|银行|平台|协会|高校|院校|大学|集团|投资人)")
+
+
+QUOTED = re.compile(r"“([^“”\n]{2,12})”")
+
+
+def _quoted_short_forms(ctx: Context, orgs: dict[str, Organization]) -> None:
+    """“深i企” beside the platform “深i企-精准服务企业”: the quoted head is its short name."""
+    heads = {name.split(sep)[0]: name for name in orgs for sep in "-—–·" if sep in name}
+    for m in ctx.finditer(QUOTED):
+        short = ctx.original(m.start(1), m.end(1))
+        if short in heads and short not in orgs and ctx.norm[m.end(1) : m.end(1) + 1] != "-":
+            orgs[short] = Organization(name=short)
+        if short in orgs and short in heads and not ctx.overlaps_claimed(m.start(1), m.end(1)):
+            orgs[short].mentions.append(Mention(short, m.start(1), m.end(1)))
+    for name in [n for n, o in orgs.items() if not o.mentions]:
+        del orgs[name]
 
 
 def _looks_like_a_name(ctx: Context, start: int, end: int) -> bool:
