@@ -362,6 +362,7 @@ def ingest(
         for key in sorted(set(batch.manifest) - set(found)):
             batch.remove(key)
     batch.flush()
+    store.sync()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -410,6 +411,7 @@ def remove_files(store: Store, targets: Iterable[str]) -> tuple[BuildReport, lis
         for key in keys:
             batch.remove(key)
     batch.flush()
+    store.sync()
     return report, unmatched
 
 
