@@ -159,3 +159,16 @@ def test_server_going_away_mid_build_is_a_clear_error_and_a_rerun_completes(tmp_
         assert graphs(Store(srv.url)) == graphs(local)
     finally:
         srv.stop()
+
+
+def test_every_reading_command_works_on_a_server(server, tmp_path):
+    runner = CliRunner()
+    assert (
+        runner.invoke(main, ["build", str(LETTERS), "--store", server.url, "--no-output"]).exit_code
+        == 0
+    )
+    for args in (["query", "letters"], ["stats"], ["viz", "-o", str(tmp_path / "g.html")],
+                 ["export", "--format", "ttl", "-o", str(tmp_path / "g.ttl")]):  # fmt: skip
+        result = runner.invoke(main, [*args, "--store", server.url])
+        assert result.exit_code == 0, (args, result.output)
+    assert (tmp_path / "g.html").stat().st_size > 0 and (tmp_path / "g.ttl").stat().st_size > 0

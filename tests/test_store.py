@@ -36,6 +36,8 @@ def test_spec_chooses_the_kind(tmp_path, monkeypatch):
     assert isinstance(Store("memory"), LocalStore)
     assert isinstance(Store(str(tmp_path / "s")), LocalStore)
     assert isinstance(Store("http://127.0.0.1:1/"), RemoteStore)
+    with pytest.raises(StoreError, match="read-only"):
+        Store("http://127.0.0.1:1/", read_only=True).update("CLEAR ALL")
     monkeypatch.setenv("POLICYKG_STORE", "memory")
     assert default_store_spec() == "memory" and Store().spec == "memory"
     monkeypatch.delenv("POLICYKG_STORE")

@@ -447,10 +447,13 @@ class RemoteStore(Store):
     objects, the same types a local store returns.
     """
 
-    def __init__(self, spec: str | None = None, timeout: float = REMOTE_TIMEOUT) -> None:
+    def __init__(
+        self, spec: str | None = None, read_only: bool = False, timeout: float = REMOTE_TIMEOUT
+    ) -> None:
         self.spec = spec or default_store_spec()
         self.endpoints = Endpoints.from_spec(self.spec)
         self.timeout = timeout
+        self.read_only = read_only
 
     @property
     def ox(self) -> _OxLike:
@@ -491,6 +494,8 @@ class RemoteStore(Store):
         return _triples_result(data, ctype)
 
     def update(self, sparql: str) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.spec} was opened read-only")
         headers = {"Content-Type": "application/sparql-update"}
         self._request(self.endpoints.update, sparql.encode("utf-8"), headers)
 
