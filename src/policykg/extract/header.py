@@ -119,7 +119,6 @@ def _extract_session(ctx: Context, head_end: int) -> None:
             continue
         start = _session_prefix_start(ctx, m.start())
         prefix = ctx.norm[start : m.start()]
-        text = re.sub(r"\s+", "", ctx.norm[start : m.end()])
         body = prefix + _body_name(body_type)
         ctx.record.proposal.session = Session(
             text=re.sub(r"\s+", "", ctx.text[start : m.end()]),
@@ -129,7 +128,6 @@ def _extract_session(ctx: Context, head_end: int) -> None:
             start=start,
             end=m.end(),
         )
-        del text
         return
 
 
