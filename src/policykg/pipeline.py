@@ -26,7 +26,7 @@ from typing import Literal
 from .extract import extract_source
 from .gazetteer import load_gazetteer
 from .model import LetterRecord
-from .rdf import record_quads, serialize_quads
+from .rdf import record_nquads
 from .read import ReadError, SourceText, iter_files, read_file
 from .resolve import link_corpus, resolve_record
 
@@ -132,8 +132,8 @@ def link_state(record: LetterRecord) -> tuple[object, ...]:
 
 
 def convert(record: LetterRecord, text: str) -> str:
-    """One record's graph as sorted N-Quads."""
-    return serialize_quads(record_quads(record, text), "nquads")
+    """One record's graph as N-Quads (see ``rdf.record_nquads``)."""
+    return record_nquads(record, text)
 
 
 #: Modules whose code decides what a letter's graph holds (with extract/ and the gazetteers);

@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 Quad = tuple[Node, Node, Node, URIRef]
-_AmountIndex = dict[tuple[str | None, Decimal], list[tuple[int, URIRef]]]
+_AmountIndex = dict[tuple[str | None, Decimal], list[tuple[int, str]]]
 
 #: Prefixes bound in datasets and written by ``serialize_sorted``.
 PREFIXES: dict[str, str] = {
@@ -70,20 +70,46 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
 }
 
-# Terms resolved once: a DefinedNamespace attribute costs a microsecond, and record_quads
-# looks up several hundred per letter. ``P`` is POL as a plain object (still no unknown names).
-P = SimpleNamespace(**{name: POL[name] for name in get_annotations(POL)})
-TYPE, LABEL, COMMENT, ALT_LABEL = RDF.type, RDFS.label, RDFS.comment, SKOS.altLabel
-TITLE, DATE = DCTERMS.title, DCTERMS.date
-EXACT, START, END = OA.exact, OA.start, OA.end
-MONETARY_AMOUNT, VALUE, CURRENCY = SCHEMA.MonetaryAmount, SCHEMA.value, SCHEMA.currency
-MENTION, SENTENCE, DENOTES = POL.Mention, POL.Sentence, POL.denotes
-IN_LETTER, IN_SENTENCE = POL.inLetter, POL.inSentence
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+# applied after \\, " and \n have been replaced (str.replace is much faster than translate)
+_OTHER_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+_ESCAPES = {ord("\r"): "\\r", ord("\t"): "\\t"}
+_ESCAPES.update({c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F) if c not in (9, 10, 13)})
+XSD_STRING = XSD.string
+_IRI_ESCAPES = {ord(c): f"\\u{ord(c):04X}" for c in '<>"{}|^`\\ '}
+_IRI_ESCAPES.update({c: f"\\u{c:04X}" for c in range(0x20)})
+
+
+def _escape(text: str) -> str:
+    """Escape a string for a one-line Turtle / N-Triples literal."""
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return text.translate(_ESCAPES) if _OTHER_CONTROL.search(text) else text
+
+
+# The builder writes N-Triples terms as strings ("<iri>", '"text"@zh'), never rdflib objects:
+# building and then serialising rdflib terms cost ~40 ms a letter, ten times the rest.
+
+
+def _n(iri: str) -> str:
+    """An IRI as an N-Triples term. Our IRIs are key hashes and ids; escape anyway."""
+    return f"<{iri.translate(_IRI_ESCAPES)}>"
+
+
+# Terms resolved once. ``P`` is POL as a plain object of N-Triples strings (no unknown names).
+P = SimpleNamespace(**{name: _n(POL[name]) for name in get_annotations(POL)})
+TYPE, LABEL, COMMENT, ALT_LABEL = _n(RDF.type), _n(RDFS.label), _n(RDFS.comment), _n(SKOS.altLabel)
+TITLE, DATE = _n(DCTERMS.title), _n(DCTERMS.date)
+EXACT, START, END = _n(OA.exact), _n(OA.start), _n(OA.end)
+MONETARY_AMOUNT, VALUE, CURRENCY = _n(SCHEMA.MonetaryAmount), _n(SCHEMA.value), _n(SCHEMA.currency)
+SENTENCE, DENOTES, IN_LETTER, IN_SENTENCE = P.Sentence, P.denotes, P.inLetter, P.inSentence
+_INTEGER, _DECIMAL, _DATE = (f"^^{_n(XSD[t])}" for t in ("integer", "decimal", "date"))
 
 SENTENCE_END = re.compile(r"[。！？；\n]")
 LABEL_MAX = 60
-CNY = Literal("CNY")
-TRUE = Literal(True)
+CNY = '"CNY"'
+TRUE = f'"true"^^{_n(XSD.boolean)}'
 KIND_CLASS = {"reply": P.ReplyLetter, "proposal": P.ProposalForm, "unknown": P.Letter}
 KIND_LINK = {"reply": P.repliesTo, "proposal": P.formOf, "unknown": P.concerns}
 _DOC_NUMBER = re.compile(r"〔\d{4}〕.*号$")
@@ -144,26 +170,32 @@ def proposal_key(record: LetterRecord) -> str | None:
     return "|".join("" if p is None else str(p) for p in parts)
 
 
-# --- literals ---
+# --- literals (as N-Triples strings) ---
+
+
+def _plain(value: str) -> str:
+    return f'"{_escape(value)}"'
+
+
+def _zh(value: str) -> str:
+    return f'"{_escape(value)}"@zh'
 
 
 @lru_cache(maxsize=65536)
-def _count(n: int) -> Literal:
-    """An ``xsd:integer`` literal ≥ 0 (offsets, record index).
+def _count(n: int) -> str:
+    """An ``xsd:integer`` literal ≥ 0 (offsets, orders, years).
 
     Not ``xsd:nonNegativeInteger``: Oxigraph stores every integer-derived type as
     ``xsd:integer``, and the graph must read the same from every store.
     """
-    return Literal(str(n), datatype=XSD.integer)
+    return f'"{n}"{_INTEGER}'
 
 
-@lru_cache(maxsize=4096)
-def _integer(n: int) -> Literal:
-    return Literal(str(n), datatype=XSD.integer)
-
-
-def _zh(value: str) -> Literal:
-    return Literal(value, lang="zh")
+def _decimal_text(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
 
 
 def decimal_literal(value: Decimal) -> Literal:
@@ -172,17 +204,14 @@ def decimal_literal(value: Decimal) -> Literal:
     >>> decimal_literal(Decimal("18456.98") * 10000)
     rdflib.term.Literal('184569800', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))
     """
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return Literal(text or "0", datatype=XSD.decimal)
+    return Literal(_decimal_text(value), datatype=XSD.decimal)
 
 
-def _date_literal(value: str | None) -> Literal | None:
+def _date_literal(value: str | None) -> str | None:
     if not value:
         return None
     try:
-        return Literal(date.fromisoformat(value))
+        return f'"{date.fromisoformat(value).isoformat()}"{_DATE}'
     except ValueError:
         return None
 
@@ -196,34 +225,42 @@ def _short(text: str) -> str:
 
 
 class _RecordGraph:
-    """Collects the quads of one record, without duplicates, in emission order."""
+    """Collects the N-Quads lines of one record, without duplicates, in emission order.
+
+    Every term is an N-Triples string: IRIs ``<…>``, literals ``"…"@zh`` / ``"…"^^<…>``.
+    """
 
     def __init__(self, record: LetterRecord, text: str) -> None:
         self.record = record
         self.text = text
         self.rid = record.record_id
-        self.graph = ids.graph_iri(self.rid)
-        self.letter = ids.letter_iri(self.rid)
+        self.graph = _n(ids.graph_iri(self.rid))
+        self.letter = _n(ids.letter_iri(self.rid))
         self.jurisdiction = record.jurisdiction
-        self.quads: list[Quad] = []
-        self._seen: set[tuple[Node, Node, Node]] = set()
-        self._mentions: dict[str, Node] = {}  # mention key -> what it denotes
+        self.lines: list[str] = []
+        self._seen: set[str] = set()
+        self._mentions: dict[str, str] = {}  # mention key -> what it denotes
         self._emitted: set[str] = set()
-        self._sentences: dict[object, URIRef] = {}
+        self._sentences: dict[object, str] = {}
         # mention and sentence IRIs are ids.local_iri(rid, kind, local): prefix + local
         self._mention_base = str(ids.local_iri(self.rid, "mention", ""))
         self._sentence_base = str(ids.local_iri(self.rid, "sentence", ""))
         self._bounds: list[int] | None = None
         self.proposal_key = proposal_key(record)
-        self.proposal = ids.iri("proposal", self.proposal_key) if self.proposal_key else None
+        self.proposal = _n(ids.iri("proposal", self.proposal_key)) if self.proposal_key else None
         self._agency_names, self._org_names = self._surface_maps()
         self._documents = self._document_map()
 
-    def add(self, s: Node, p: Node, o: Node) -> None:
-        triple = (s, p, o)
+    def add(self, s: str, p: str, o: str) -> None:
+        triple = f"{s} {p} {o}"
         if triple not in self._seen:
             self._seen.add(triple)
-            self.quads.append((s, p, o, self.graph))
+            self.lines.append(f"{triple} {self.graph} .\n")
+
+    def _emit(self, s: str, *pairs: tuple[str, str]) -> None:
+        """Lines for a node this builder creates once (a mention, a sentence): no dedup."""
+        g = self.graph
+        self.lines += [f"{s} {p} {o} {g} .\n" for p, o in pairs]
 
     # -- lookups --
 
@@ -266,7 +303,7 @@ class _RecordGraph:
         b = bounds[j]
         return b if self.text[b] == "\n" else b + 1
 
-    def _sentence(self, start: int, end: int) -> URIRef:
+    def _sentence(self, start: int, end: int) -> str:
         """Return the sentence around ``[start, end)``, emitting it on first use.
 
         A sentence is keyed by its start; when a mention runs past the sentence it starts in
@@ -290,23 +327,25 @@ class _RecordGraph:
             local = f"{s}-{e}"
         sentence = self._sentences.get(local)
         if sentence is None:
-            sentence = self._sentences[local] = URIRef(f"{self._sentence_base}{local}")
-            g = self.graph
-            self.quads += (
-                (sentence, TYPE, SENTENCE, g),
-                (sentence, EXACT, Literal(text[s:e]), g),
-                (sentence, START, _count(s), g),
-                (sentence, END, _count(e), g),
-                (sentence, IN_LETTER, self.letter, g),
+            sentence = self._sentences[local] = _n(f"{self._sentence_base}{local}")
+            self._emit(
+                sentence,
+                (TYPE, SENTENCE),
+                (EXACT, _plain(text[s:e])),
+                (START, _count(s)),
+                (END, _count(e)),
+                (IN_LETTER, self.letter),
             )
         return sentence
 
     def mention(
-        self, start: int | None, end: int | None, denotes: Node, expected: str | None = None
+        self, start: int | None, end: int | None, denotes: str, expected: str | None = None
     ) -> None:
-        """Emit a ``pol:Mention`` of ``denotes`` at ``[start, end)``.
+        """Emit a mention of ``denotes`` at ``[start, end)``: its exact text, offsets, sentence.
 
-        Spans that are empty, outside the text, or whose text differs from ``expected`` are
+        A mention is typed by ``pol:denotes`` (its domain) and reaches its letter through
+        its sentence, which saves two quads on the most numerous node of the graph. Spans
+        that are empty, outside the text, or whose text differs from ``expected`` are
         skipped: provenance never points at the wrong characters.
         """
         if start is None or end is None or not 0 <= start < end <= len(self.text):
@@ -322,19 +361,16 @@ class _RecordGraph:
         if local in self._emitted:
             return
         self._emitted.add(local)
-        mention = URIRef(f"{self._mention_base}{local}")
-        g = self.graph
-        self.quads += (
-            (mention, TYPE, MENTION, g),
-            (mention, DENOTES, denotes, g),
-            (mention, IN_LETTER, self.letter, g),
-            (mention, EXACT, Literal(exact), g),
-            (mention, START, _count(start), g),
-            (mention, END, _count(end), g),
-            (mention, IN_SENTENCE, self._sentence(start, end), g),
+        self._emit(
+            _n(f"{self._mention_base}{local}"),
+            (DENOTES, denotes),
+            (EXACT, _plain(exact)),
+            (START, _count(start)),
+            (END, _count(end)),
+            (IN_SENTENCE, self._sentence(start, end)),
         )
 
-    def span(self, m: Mention | None, denotes: Node) -> None:
+    def span(self, m: Mention | None, denotes: str) -> None:
         if m is not None:
             self.mention(m.start, m.end, denotes, m.text)
 
@@ -342,36 +378,36 @@ class _RecordGraph:
 
     def agency(
         self, name: str, jurisdiction: str | None = None, surface: str | None = None
-    ) -> URIRef:
-        node = ids.iri("agency", *agency_key(name))
+    ) -> str:
+        node = _n(ids.iri("agency", *agency_key(name)))
         self.add(node, TYPE, P.Agency)
         self.add(node, LABEL, _zh(name))
         if jurisdiction:
-            self.add(node, P.jurisdiction, Literal(jurisdiction))
+            self.add(node, P.jurisdiction, _plain(jurisdiction))
         if surface and surface != name:
             self.add(node, ALT_LABEL, _zh(surface))
         return node
 
-    def agency_ref(self, ref: AgencyRef) -> URIRef:
+    def agency_ref(self, ref: AgencyRef) -> str:
         node = self.agency(ref.name, ref.jurisdiction, ref.text)
         self.mention(ref.start, ref.end, node, ref.text)
         return node
 
-    def organization(self, name: str) -> URIRef:
-        node = ids.iri("org", name)
+    def organization(self, name: str) -> str:
+        node = _n(ids.iri("org", name))
         self.add(node, TYPE, P.Organization)
         self.add(node, LABEL, _zh(name))
         return node
 
-    def person(self, name: str) -> URIRef:
-        node = ids.iri("person", self.jurisdiction, name)
+    def person(self, name: str) -> str:
+        node = _n(ids.iri("person", self.jurisdiction, name))
         self.add(node, TYPE, P.Person)
         self.add(node, LABEL, _zh(name))
         if self.jurisdiction:
-            self.add(node, P.jurisdiction, Literal(self.jurisdiction))
+            self.add(node, P.jurisdiction, _plain(self.jurisdiction))
         return node
 
-    def named_body(self, name: str) -> URIRef | None:
+    def named_body(self, name: str) -> str | None:
         """An agency or organisation this record knows under ``name``, else None."""
         if name in self._agency_names:
             canonical = self._agency_names[name]
@@ -380,12 +416,12 @@ class _RecordGraph:
             return self.organization(self._org_names[name])
         return None
 
-    def document(self, doc: PolicyDocument) -> URIRef:
-        node = ids.iri("document", *document_key(doc))
+    def document(self, doc: PolicyDocument) -> str:
+        node = _n(ids.iri("document", *document_key(doc)))
         self.add(node, TYPE, P.PolicyDocument)
         self.add(node, LABEL, _zh(doc.title or doc.number or ""))
         if doc.number:
-            self.add(node, P.documentNumber, Literal(doc.number))
+            self.add(node, P.documentNumber, _plain(doc.number))
         if doc.title:
             self.add(node, TITLE, _zh(doc.title))
         for alias in doc.aliases:
@@ -395,16 +431,16 @@ class _RecordGraph:
         if doc.issuer_inferred:
             self.add(node, P.issuerInferred, TRUE)
         if doc.issuer_code:
-            self.add(node, P.issuerCode, Literal(doc.issuer_code))
+            self.add(node, P.issuerCode, _plain(doc.issuer_code))
         if doc.year is not None:
-            self.add(node, P.year, _integer(doc.year))
+            self.add(node, P.year, _count(doc.year))
         if doc.serial:
-            self.add(node, P.serial, Literal(doc.serial))
+            self.add(node, P.serial, _plain(doc.serial))
         if doc.jurisdiction:
-            self.add(node, P.jurisdiction, Literal(doc.jurisdiction))
+            self.add(node, P.jurisdiction, _plain(doc.jurisdiction))
         return node
 
-    def document_ref(self, name: str) -> URIRef:
+    def document_ref(self, name: str) -> str:
         """The document a measure refers to by number, title, alias or ``title:<title>`` key."""
         doc = self._documents.get(name)
         if doc is None:
@@ -414,19 +450,23 @@ class _RecordGraph:
             )
         return self.document(doc)
 
-    def fund(self, name: str) -> URIRef:
-        node = ids.iri("fund", *fund_key(name, self.jurisdiction))
+    def fund(self, name: str) -> str:
+        node = _n(ids.iri("fund", *fund_key(name, self.jurisdiction)))
         self.add(node, TYPE, P.Fund)
         self.add(node, LABEL, _zh(name))
         return node
 
-    def monetary_amount(self, node: URIRef, value: Decimal, written: str | None) -> URIRef:
+    def monetary_amount(self, node: str, value: Decimal, written: str | None) -> str:
         self.add(node, TYPE, MONETARY_AMOUNT)
-        self.add(node, VALUE, decimal_literal(value))
+        self.add(node, VALUE, f'"{_decimal_text(value)}"{_DECIMAL}')
         self.add(node, CURRENCY, CNY)
         if written:
-            self.add(node, P.amountText, Literal(written))
+            self.add(node, P.amountText, _plain(written))
         return node
+
+    def local(self, kind: str, local: object) -> str:
+        """A node that exists only inside this letter (a measure, an amount, a warning)."""
+        return _n(ids.local_iri(self.rid, kind, local))
 
 
 # --- the parts of a record ---
@@ -436,17 +476,17 @@ def _letter(b: _RecordGraph) -> None:
     r, letter = b.record, b.letter
     b.add(letter, TYPE, P.Letter)  # explicit, so queries need no RDFS inference
     b.add(letter, TYPE, KIND_CLASS.get(r.kind, P.Letter))
-    b.add(letter, P.sourceFile, Literal(r.source_key))
-    b.add(letter, P.contentHash, Literal(r.content_hash))
+    b.add(letter, P.sourceFile, _plain(r.source_key))
+    b.add(letter, P.contentHash, _plain(r.content_hash))
     b.add(letter, P.recordIndex, _count(r.record_index))
     if r.jurisdiction:
-        b.add(letter, P.jurisdiction, Literal(r.jurisdiction))
+        b.add(letter, P.jurisdiction, _plain(r.jurisdiction))
     for i, warning in enumerate(r.warnings, 1):
-        node = ids.local_iri(b.rid, "warning", i)
+        node = b.local("warning", i)
         b.add(letter, P.hasWarning, node)
         b.add(node, TYPE, P.DataQualityWarning)
-        b.add(node, P.warningCode, Literal(warning.code))
-        b.add(node, COMMENT, Literal(warning.message))
+        b.add(node, P.warningCode, _plain(warning.code))
+        b.add(node, COMMENT, _plain(warning.message))
         b.mention(warning.start, warning.end, node)
 
 
@@ -465,10 +505,10 @@ def _reply(b: _RecordGraph) -> None:
         b.add(letter, P.disclosure, disclosure)
         b.span(reply.disclosure_mention, disclosure)
     if reply.self_document_number:
-        b.add(letter, P.documentNumber, Literal(reply.self_document_number))
+        b.add(letter, P.documentNumber, _plain(reply.self_document_number))
 
 
-def _proposers(b: _RecordGraph) -> list[tuple[Mention, URIRef]]:
+def _proposers(b: _RecordGraph) -> list[tuple[Mention, str]]:
     """Resolve the proposers to persons, agencies or organisations (by ``proposer_kind``)."""
     proposal = b.record.proposal
     found = []
@@ -480,7 +520,7 @@ def _proposers(b: _RecordGraph) -> list[tuple[Mention, URIRef]]:
     return found
 
 
-def _addressee(b: _RecordGraph, proposers: list[tuple[Mention, URIRef]]) -> None:
+def _addressee(b: _RecordGraph, proposers: list[tuple[Mention, str]]) -> None:
     """Link the letter to its addressee when it names a proposer or a known body."""
     m = b.record.reply.addressee
     if m is None:
@@ -502,19 +542,19 @@ def _addressee(b: _RecordGraph, proposers: list[tuple[Mention, URIRef]]) -> None
         b.span(m, node)
 
 
-def _session(b: _RecordGraph) -> URIRef | None:
+def _session(b: _RecordGraph) -> str | None:
     session = b.record.proposal.session
     if session is None:
         return None
-    node = ids.iri("session", b.jurisdiction, session.text)
+    node = _n(ids.iri("session", b.jurisdiction, session.text))
     b.add(node, TYPE, P.Session)
     b.add(node, LABEL, _zh(session.text))
     if session.body:
         b.add(node, P.sessionBody, _zh(session.body))
     if session.term is not None:
-        b.add(node, P.term, _integer(session.term))
+        b.add(node, P.term, _count(session.term))
     if session.meeting is not None:
-        b.add(node, P.meeting, _integer(session.meeting))
+        b.add(node, P.meeting, _count(session.meeting))
     b.mention(session.start, session.end, node, session.text)
     return node
 
@@ -529,10 +569,10 @@ def _proposal(b: _RecordGraph) -> None:
     b.add(node, TYPE, P.Proposal)
     b.add(node, LABEL, _zh(proposal.title or f"第{proposal.number}号"))
     if proposal.number:
-        b.add(node, P.proposalNumber, Literal(proposal.number))
+        b.add(node, P.proposalNumber, _plain(proposal.number))
         b.span(proposal.number_mention, node)
     for variant in proposal.number_variants:
-        b.add(node, P.numberVariant, Literal(variant.text))
+        b.add(node, P.numberVariant, _plain(variant.text))
         b.span(variant, node)
     if proposal.title:
         b.add(node, TITLE, _zh(proposal.title))
@@ -556,13 +596,13 @@ def _proposal(b: _RecordGraph) -> None:
         b.mention(suggestion.start, suggestion.end, sug)
 
 
-def _suggestion(b: _RecordGraph, index: int) -> URIRef:
+def _suggestion(b: _RecordGraph, index: int) -> str:
     """The ``index``-th suggestion of this record's proposal (which must exist)."""
     assert b.proposal is not None
-    node = ids.iri("suggestion", b.proposal_key, index)
+    node = _n(ids.iri("suggestion", b.proposal_key, index))
     b.add(b.proposal, P.hasSuggestion, node)
     b.add(node, TYPE, P.Suggestion)
-    b.add(node, P.order, _integer(index))
+    b.add(node, P.order, _count(index))
     return node
 
 
@@ -587,7 +627,7 @@ def _entities(b: _RecordGraph) -> None:
             b.span(m, node)
     amounts: _AmountIndex = {}
     for amount in r.amounts:
-        node = ids.local_iri(b.rid, "amount", amount.start)
+        node = b.local("amount", amount.start)
         amounts.setdefault((amount.text, amount.value_cny), []).append((amount.start, node))
         b.add(letter, P.reportsAmount, b.monetary_amount(node, amount.value_cny, amount.text))
         b.mention(amount.start, amount.end, node, amount.text)
@@ -600,7 +640,7 @@ def _entities(b: _RecordGraph) -> None:
             b.add(node, P.amount, _fund_amount(b, fund, fund.amount_cny, amounts))
 
 
-def _fund_amount(b: _RecordGraph, fund: Fund, value: Decimal, amounts: _AmountIndex) -> URIRef:
+def _fund_amount(b: _RecordGraph, fund: Fund, value: Decimal, amounts: _AmountIndex) -> str:
     """The amount node of a fund: the stated amount nearest its first mention, else a new one."""
     candidates = amounts.get((fund.amount, value)) or [
         found for (_, v), nodes in amounts.items() if v == value for found in nodes
@@ -608,7 +648,7 @@ def _fund_amount(b: _RecordGraph, fund: Fund, value: Decimal, amounts: _AmountIn
     if candidates:
         anchor = fund.mentions[0].start if fund.mentions else 0
         return min(candidates, key=lambda c: (abs(c[0] - anchor), c[0]))[1]
-    node = ids.local_iri(b.rid, "amount", f"fund-{ids.key_hash(fund.name)}")
+    node = b.local("amount", f"fund-{ids.key_hash(fund.name)}")
     return b.monetary_amount(node, value, fund.amount)
 
 
@@ -616,16 +656,16 @@ def _measures(b: _RecordGraph) -> None:
     r, text = b.record, b.text
     paths = {m.path for m in r.measures}
     for i, measure in enumerate(r.measures, 1):
-        node = ids.local_iri(b.rid, "measure", measure.path)
+        node = b.local("measure", measure.path)
         b.add(b.letter, P.hasMeasure, node)
         b.add(node, TYPE, P.Measure)
         b.add(node, LABEL, _zh(_short(f"{measure.label}{measure.title}")))
         b.add(node, P.text, _zh(text[measure.start : measure.end]))
         last = measure.path.rsplit(".", 1)[-1]
-        b.add(node, P.order, _integer(int(last) if last.isdigit() else i))
+        b.add(node, P.order, _count(int(last) if last.isdigit() else i))
         parent = measure.path.rpartition(".")[0]
         if parent in paths:
-            b.add(node, P.partOf, ids.local_iri(b.rid, "measure", parent))
+            b.add(node, P.partOf, b.local("measure", parent))
         if measure.suggestion_index is not None and b.proposal is not None:
             b.add(node, P.respondsTo, _suggestion(b, measure.suggestion_index))
         for name in measure.documents:
@@ -640,12 +680,12 @@ def _measures(b: _RecordGraph) -> None:
 # --- public API ---
 
 
-def record_quads(record: LetterRecord, text: str) -> Iterator[Quad]:
-    """Yield every quad one record says, in graph ``ids.graph_iri(record.record_id)``.
+def record_nquads(record: LetterRecord, text: str) -> str:
+    """Every quad one record says, as N-Quads, in graph ``ids.graph_iri(record.record_id)``.
 
     ``text`` is the decoded text of the record's source file (the offsets refer to it).
-    Quads come without duplicates and without blank nodes; the same record and text always
-    give the same quads in the same order.
+    No duplicates, no blank nodes; the same record and text always give the same lines in
+    the same order. This is the fast path into a store.
     """
     b = _RecordGraph(record, text)
     _letter(b)
@@ -653,7 +693,39 @@ def record_quads(record: LetterRecord, text: str) -> Iterator[Quad]:
     _proposal(b)
     _entities(b)
     _measures(b)
-    yield from b.quads
+    return "".join(b.lines)
+
+
+def record_quads(record: LetterRecord, text: str) -> Iterator[Quad]:
+    """Yield the quads of ``record_nquads`` as rdflib terms (for rdflib users and tests)."""
+    for line in record_nquads(record, text).splitlines():
+        yield _parse_line(line)
+
+
+_LITERAL = re.compile(r'"(.*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?\Z', re.DOTALL)
+_UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|(.))")
+_UNESCAPED = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return _UNESCAPE.sub(lambda m: chr(int(m[1], 16)) if m[1] else _UNESCAPED[m[2]], text)
+
+
+def _term(text: str) -> Node:
+    if text.startswith("<"):
+        return URIRef(_unescape(text[1:-1]))
+    m = _LITERAL.match(text)
+    assert m is not None, text
+    return Literal(_unescape(m[1]), lang=m[2], datatype=URIRef(m[3]) if m[3] else None)
+
+
+def _parse_line(line: str) -> Quad:
+    """One of our own N-Quads lines as rdflib terms (subject, predicate, graph are IRIs)."""
+    s, p, rest = line.split(" ", 2)
+    o, g, _ = rest.rsplit(" ", 2)
+    return _term(s), _term(p), _term(o), URIRef(_unescape(g[1:-1]))  # type: ignore[return-value]
 
 
 def new_dataset() -> Dataset:
@@ -680,26 +752,8 @@ def build_dataset(records: Iterable[tuple[LetterRecord, str]]) -> Dataset:
 # once to a string; output is sorted on those strings, so it depends only on the data.
 
 FORMATS = ("turtle", "trig", "nt", "nquads")
-_PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 _LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
-_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
-# applied after \\, " and \n have been replaced (str.replace is much faster than translate)
-_OTHER_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
-_ESCAPES = {ord("\r"): "\\r", ord("\t"): "\\t"}
-_ESCAPES.update({c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F) if c not in (9, 10, 13)})
-XSD_STRING = XSD.string
-_IRI_ESCAPES = {ord(c): f"\\u{ord(c):04X}" for c in '<>"{}|^`\\ '}
-_IRI_ESCAPES.update({c: f"\\u{c:04X}" for c in range(0x20)})
-
-
-def _escape(text: str) -> str:
-    """Escape a string for a one-line Turtle / N-Triples literal."""
-    if _NEEDS_ESCAPE.search(text) is None:
-        return text
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return text.translate(_ESCAPES) if _OTHER_CONTROL.search(text) else text
-
-
+_PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 def _iri_text(iri: str, compact: bool) -> str:
     """``pol:Agency`` (when ``compact`` and a prefix fits) or ``<…>``."""
     if compact:

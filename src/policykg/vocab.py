@@ -46,7 +46,9 @@ class POL(DefinedNamespace):
     # stating what the agency has done or will do.
     Measure: URIRef
     # A span of a letter's source text that names or states something: its exact text, its
-    # offsets, the letter and sentence it sits in, and what it denotes.
+    # offsets, the sentence it sits in (and through it the letter), and what it denotes. Typed
+    # by the domain of pol:denotes rather than an explicit rdf:type, since mentions are the most
+    # numerous nodes of the graph.
     Mention: URIRef
     # A non-governmental organisation named in a letter: a company, bank, association,
     # investment vehicle or platform.
@@ -114,7 +116,8 @@ class POL(DefinedNamespace):
     hasSuggestion: URIRef
     # A data quality warning raised while extracting the letter.
     hasWarning: URIRef
-    # The letter whose source text a mention or sentence selects from.
+    # The letter whose source text a sentence selects from; a mention reaches its letter through
+    # pol:inSentence.
     inLetter: URIRef
     # The sentence that contains a mention.
     inSentence: URIRef
