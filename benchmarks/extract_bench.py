@@ -1,0 +1,173 @@
+"""Extraction speed alone, in CPU time: read + normalise + extract + resolve per letter.
+
+What ``policykg.pipeline.extract_one`` does for each file, timed part by part with
+``time.process_time()`` (CPU time of this process, so other users of a shared machine
+count for little), on one core. Each run is a fresh child process, so the one-time
+start-up (imports, the word automaton, the gazetteer) is measured apart from the
+per-letter work and no cache survives from one run to the next. Prints, per corpus, the
+median over ``--runs`` runs of: letters/s, MB/s, the median ms per letter, and the share
+of each part.
+
+Example::
+
+    python benchmarks/extract_bench.py                     # seed letters + 1,000 generated
+    python benchmarks/extract_bench.py --runs 5 --json /tmp/extract.json
+    python benchmarks/extract_bench.py --profile /tmp/prof.txt   # pyinstrument, 100 letters
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def generated(n: int, work: Path) -> Path:
+    folder = work / f"l{n}"
+    done = folder / ".complete"
+    if not done.exists():
+        sys.path.insert(0, str(HERE))
+        from generate import generate
+
+        generate(n, folder)
+        done.write_text("ok")
+    return folder
+
+
+# --------------------------------------------------------------------------- child
+
+
+def child(folder: str) -> None:
+    """One run: start-up, then every letter of ``folder``; prints JSON figures."""
+    t0 = time.process_time()
+    from policykg.extract import extract_source
+    from policykg.extract.matcher import _combined
+    from policykg.gazetteer import load_gazetteer
+    from policykg.pipeline import source_keys
+    from policykg.read import normalize, read_file
+    from policykg.resolve import link_corpus, resolve_record
+
+    t1 = time.process_time()
+    gaz = load_gazetteer()
+    _combined()
+    t2 = time.process_time()
+    files = list(source_keys([folder]))
+    parts: dict[str, list[float]] = {"read": [], "normalize": [], "extract": [], "resolve": []}
+    per_letter: list[float] = []
+    size = 0
+    records = []
+    clock = time.process_time
+    for file, key in files:
+        a = clock()
+        source = read_file(file)
+        b = clock()
+        normalize(source.text)  # informational: extract_source and resolve_record normalise too
+        c = clock()
+        recs, _ = extract_source(source, key)
+        d = clock()
+        for rec in recs:
+            resolve_record(rec, source.text, gaz)
+        e = clock()
+        parts["read"].append(b - a)
+        parts["normalize"].append(c - b)
+        parts["extract"].append(d - c)
+        parts["resolve"].append(e - d)
+        per_letter.append((b - a) + (e - c))  # what extract_one costs (without the extra normalize)
+        size += file.stat().st_size
+        records.extend(recs)
+    f = clock()
+    link_corpus(records)
+    g = clock()
+    print(json.dumps({
+        "imports": t1 - t0, "warmup": t2 - t1, "files": len(files), "bytes": size,
+        "total": sum(per_letter), "median_ms": statistics.median(per_letter) * 1000,
+        "parts": {k: sum(v) for k, v in parts.items()}, "loop": f - t2, "link": g - f,
+    }))  # fmt: skip
+
+
+def profile(folder: str, out: Path, limit: int) -> None:
+    """A pyinstrument profile of extraction over the first ``limit`` letters (after warm-up)."""
+    from pyinstrument import Profiler
+
+    from policykg.extract.matcher import _combined
+    from policykg.gazetteer import load_gazetteer
+    from policykg.pipeline import extract_one, source_keys
+
+    load_gazetteer()
+    _combined()
+    files = list(source_keys([folder]))[:limit]
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for file, key in files:
+        extract_one(file, key)
+    profiler.stop()
+    out.write_text(profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- parent
+
+
+def run(folder: Path) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", str(folder)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def summary(name: str, runs: list[dict]) -> dict:
+    med = statistics.median
+    files, size = runs[0]["files"], runs[0]["bytes"]
+    total = med(r["total"] for r in runs)
+    out = {
+        "corpus": name, "files": files, "mb": size / 1e6, "runs": len(runs),
+        "letters_per_s": files / total, "mb_per_s": size / 1e6 / total,
+        "median_ms_per_letter": med(r["median_ms"] for r in runs),
+        "mean_ms_per_letter": total / files * 1000,
+        "imports_s": med(r["imports"] for r in runs), "warmup_s": med(r["warmup"] for r in runs),
+        "link_s": med(r["link"] for r in runs),
+        "parts_ms_per_letter": {k: med(r["parts"][k] for r in runs) / files * 1000 for k in runs[0]["parts"]},
+        "letters_per_s_each_run": sorted(round(files / r["total"], 1) for r in runs),
+    }  # fmt: skip
+    parts = ", ".join(f"{k} {v:.2f}" for k, v in out["parts_ms_per_letter"].items())
+    print(
+        f"{name}: {files} letters, {out['mb']:.2f} MB — {out['letters_per_s']:.0f} letters/s, "
+        f"{out['mb_per_s']:.2f} MB/s, median {out['median_ms_per_letter']:.2f} ms/letter "
+        f"(mean {out['mean_ms_per_letter']:.2f}); per letter: {parts} ms; "
+        f"start-up: imports {out['imports_s']:.2f} s + automaton/gazetteer {out['warmup_s']:.2f} s; "
+        f"link_corpus {out['link_s'] * 1000:.0f} ms; runs: {out['letters_per_s_each_run']} letters/s",
+        flush=True,
+    )
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, default=3, help="fresh-process runs per corpus (median)")
+    parser.add_argument("--generated", type=int, default=1000, help="generated letters (0: none)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/e"), help="where generated letters live")
+    parser.add_argument("--seeds", type=Path, default=ROOT / "data" / "letters", help="the seed letters")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--profile", type=Path, help="write a pyinstrument profile of 100 generated letters")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    if args.profile:
+        profile(str(generated(args.generated or 1000, args.work)), args.profile, 100)
+        return
+    corpora = [("seed letters", args.seeds)]
+    if args.generated:
+        corpora.append((f"generated-{args.generated}", generated(args.generated, args.work)))
+    results = [summary(name, [run(folder) for _ in range(args.runs)]) for name, folder in corpora]
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
