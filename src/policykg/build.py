@@ -30,8 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
-from rdflib.term import Node
 
 from . import ids
 from .model import LetterRecord
@@ -46,7 +44,7 @@ from .pipeline import (
     process_files,
     source_keys,
 )
-from .rdf import PREFIXES, serialize_quads
+from .rdf import PREFIXES, serialize_nquads, turtle_and_trig
 from .resolve import link_corpus, title_key
 from .store import MANIFEST_GRAPH, FileEntry, RecordEntry, Store, StoreError
 
@@ -56,10 +54,6 @@ OX_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
     "nquads": ox.RdfFormat.N_QUADS,
 }
-#: Above this many quads, graph.ttl/graph.trig come from Oxigraph's own writer (its order is
-#: fixed by the data too, so still byte-identical across identical builds) instead of the
-#: fully sorted Python writer, whose time and memory grow too fast past it.
-SORTED_LIMIT = 20_000
 BATCH_FILES = 100
 BATCH_BYTES = 32 * 1024 * 1024
 
@@ -434,35 +428,16 @@ def ingest_extracted(result: Extracted, store: Store) -> None:
 # --------------------------------------------------------------------------- outputs
 
 
-def _rdflib_term(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise ValueError(f"unexpected term {term!r}")  # no blank nodes in a policykg graph
-
-
 def sorted_export(store: Store, fmt: str) -> bytes:
-    """The store's letter graphs in ``fmt``, byte-identical for the same content.
+    """The store's letter graphs in ``fmt`` (turtle, trig, nt, nquads), fully sorted with
+    prefixes: byte-identical for the same content, however it was loaded.
 
-    Up to ``SORTED_LIMIT`` quads, subjects, predicates and objects are fully sorted (the
-    readable form of ``rdf.serialize_quads``); above it Oxigraph writes in its own index
-    order, which also depends only on the data.
+    One N-Quads dump of the store, then ``rdf.serialize_nquads`` on its text: the union
+    (turtle, nt) drops the triples repeated across letter graphs without a SPARQL
+    CONSTRUCT, and no rdflib term is built.
     """
-    if len(store) > SORTED_LIMIT:
-        return store.dump(OX_FORMATS[fmt])
-    quads = (
-        (
-            _rdflib_term(q.subject),
-            _rdflib_term(q.predicate),
-            _rdflib_term(q.object),
-            _rdflib_term(q.graph_name),
-        )
-        for q in store.quads()
-    )
-    return serialize_quads(quads, fmt).encode("utf-8")
+    nquads = store.dump(ox.RdfFormat.N_QUADS)  # the manifest graph left out
+    return serialize_nquads(nquads.decode("utf-8"), fmt).encode("utf-8")
 
 
 def write_outputs(
@@ -485,8 +460,9 @@ def write_outputs(
         report.notes, report.records = list(result.notes), len(result.records)
     else:
         report = result
-    write_atomic(out_dir / "graph.ttl", sorted_export(store, "turtle"))
-    write_atomic(out_dir / "graph.trig", sorted_export(store, "trig"))
+    turtle, trig = turtle_and_trig(store.dump(ox.RdfFormat.N_QUADS).decode("utf-8"))
+    write_atomic(out_dir / "graph.ttl", turtle.encode("utf-8"))
+    write_atomic(out_dir / "graph.trig", trig.encode("utf-8"))
     from .viz import write_graph_html  # lazy: pyvis is slow to import
 
     write_graph_html(store, out_dir / "graph.html")
@@ -553,9 +529,9 @@ def summary_lines(report: BuildReport, out_dir: Path | None, store: Store) -> li
 def export_store(store_spec: str | None, fmt: str) -> bytes:
     """Serialise the store in ``fmt`` (turtle, nt, trig, nquads, json-ld)."""
     store = Store(store_spec)
-    if fmt == "json-ld":
-        return store.dump(ox.RdfFormat.JSON_LD)
-    return store.dump(OX_FORMATS[fmt])
+    if fmt in ("json-ld", "nquads"):  # nothing to sort or deduplicate: Oxigraph's writer
+        return store.dump(OX_FORMATS[fmt])
+    return sorted_export(store, fmt)
 
 
 __all__ = [

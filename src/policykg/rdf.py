@@ -51,8 +51,11 @@ __all__ = [
     "normalise_title",
     "proposal_key",
     "record_quads",
+    "record_nquads",
+    "serialize_nquads",
     "serialize_quads",
     "serialize_sorted",
+    "turtle_and_trig",
 ]
 
 Quad = tuple[Node, Node, Node, URIRef]
@@ -754,6 +757,7 @@ def build_dataset(records: Iterable[tuple[LetterRecord, str]]) -> Dataset:
 FORMATS = ("turtle", "trig", "nt", "nquads")
 _LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 _PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+_PREFIXED = tuple(f"<{ns}" for ns in PREFIXES.values())
 def _iri_text(iri: str, compact: bool) -> str:
     """``pol:Agency`` (when ``compact`` and a prefix fits) or ``<…>``."""
     if compact:
@@ -825,12 +829,10 @@ def serialize_quads(quads: Iterable[tuple[Node, Node, Node, Node]], format: str 
     >>> serialize_quads([(agency, RDF.type, POL.Agency, ids.graph_iri("g"))], "nquads")  # doctest: +ELLIPSIS
     '<https://w3id.org/policykg/id/agency/...> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/policykg/ontology#Agency> <https://w3id.org/policykg/id/graph/g> .\\n'
     """
-    if format not in FORMATS:
-        raise ValueError(f"unsupported format {format!r}; use {', '.join(FORMATS)}")
-    compact = format in ("turtle", "trig")
-    named = format in ("trig", "nquads")
-    write = _TermWriter(compact)
+    _check_format(format)
+    write = _TermWriter(format in ("turtle", "trig"))
     default = write(DATASET_DEFAULT_GRAPH_ID)
+    named = format in ("trig", "nquads")
     groups: dict[str, set[tuple[str, str, str]]] = {}
     for s, p, o, g in quads:
         name = write(g) if named else ""
@@ -840,7 +842,82 @@ def serialize_quads(quads: Iterable[tuple[Node, Node, Node, Node]], format: str 
         group.add((write(s), write(p), write(o)))
     if default in groups:
         groups[""] = groups.pop(default) | groups.get("", set())
-    if not compact:
+    return _write_groups(groups, format)
+
+
+def serialize_nquads(nquads: str, format: str = "turtle") -> str:
+    """``serialize_quads`` for N-Quads text (a store's dump, ``record_nquads`` output).
+
+    Works on the text of the terms, never building rdflib objects, so a store of millions
+    of quads is written sorted in seconds. Lines must be N-Quads with a graph name.
+
+    >>> line = '<https://w3id.org/policykg/id/a> <http://www.w3.org/2000/01/rdf-schema#label> "甲"@zh <https://w3id.org/policykg/id/graph/g> .\\n'
+    >>> print(serialize_nquads(line + line, "turtle"), end="")  # doctest: +ELLIPSIS
+    @prefix dcterms: ...
+    <BLANKLINE>
+    <https://w3id.org/policykg/id/a>
+        rdfs:label "甲"@zh .
+    """
+    _check_format(format)
+    groups = _nquads_groups(nquads, format in ("turtle", "trig"), format in ("trig", "nquads"))
+    return _write_groups(groups, format)
+
+
+def turtle_and_trig(nquads: str) -> tuple[str, str]:
+    """``serialize_nquads(nquads, "turtle")`` and ``(…, "trig")``, parsing the text once."""
+    groups = _nquads_groups(nquads, compact=True, named=True)
+    union: set[tuple[str, str, str]] = set().union(*groups.values())
+    return _write_groups({"": union}, "turtle"), _write_groups(groups, "trig")
+
+
+def _nquads_groups(nquads: str, compact: bool, named: bool) -> dict[str, set[tuple[str, str, str]]]:
+    """Written-out (Turtle when ``compact``) triples by graph name ("" unless ``named``)."""
+    terms: dict[str, str] = {}
+
+    def term(text: str) -> str:
+        found = terms.get(text)
+        if found is None:
+            found = terms[text] = _compact(text) if compact else text
+        return found
+
+    groups: dict[str, set[tuple[str, str, str]]] = {}
+    for line in nquads.splitlines():
+        if not line:
+            continue
+        s, p, rest = line.split(" ", 2)
+        o, g, _ = rest.rsplit(" ", 2)
+        name = term(g) if named else ""
+        group = groups.get(name)
+        if group is None:
+            group = groups[name] = set()
+        if o[0] == "<":
+            o = term(o)
+        elif compact and "^^<" in o:
+            o = _compact(o)
+        group.add((term(s), term(p), o))
+    return groups
+
+
+def _compact(term: str) -> str:
+    """An N-Triples term in Turtle: prefixed names for IRIs and datatypes where they fit."""
+    if term.startswith("<"):
+        if term.startswith(_PREFIXED) and "\\" not in term:
+            return _iri_text(term[1:-1], True)
+        return term
+    lexical, sep, datatype = term.rpartition("^^")
+    if sep and datatype.startswith("<") and lexical.endswith('"'):
+        return f"{lexical}^^{_compact(datatype)}"
+    return term
+
+
+def _check_format(format: str) -> None:
+    if format not in FORMATS:
+        raise ValueError(f"unsupported format {format!r}; use {', '.join(FORMATS)}")
+
+
+def _write_groups(groups: dict[str, set[tuple[str, str, str]]], format: str) -> str:
+    """Write written-out triples by graph name ("" = default graph), everything sorted."""
+    if format in ("nt", "nquads"):
         lines = sorted(
             f"{s} {p} {o} {name} .\n" if name else f"{s} {p} {o} .\n"
             for name, triples in groups.items()
