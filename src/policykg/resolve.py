@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+from .extract.base import gazetteer_lookup
 from .extract.entities import region_names
 from .gazetteer import Gazetteer, Region, load_gazetteer
 from .model import Agency, AgencyRef, LetterRecord, Mention, PolicyDocument
@@ -57,13 +58,13 @@ def _letter_region(record: LetterRecord, norm: str, gaz: Gazetteer) -> Region | 
     letter names most often (深圳 eight times and 北京 twice make a Shenzhen letter)."""
     for ref in (record.reply.agency, record.proposal.lead_agency):
         if ref is not None:
-            region = gaz.region_prefix(_fold(ref.text))
+            region = gazetteer_lookup(gaz, "region_prefix", _fold(ref.text))
             if region is not None:
                 return region
     counts: Counter[str] = Counter()
     found: dict[str, Region] = {}
     for start, end in region_names().spans(norm, record.start, record.end):
-        region = gaz.region(norm[start:end])
+        region = gazetteer_lookup(gaz, "region", norm[start:end])
         if region is not None and region.level != "national":
             counts[region.name] += 1
             found[region.name] = region
@@ -78,7 +79,7 @@ def _canonical_agencies(record: LetterRecord, gaz: Gazetteer, region: Region | N
     for mention in (m for a in record.agencies for m in a.mentions):
         if PRONOUN.fullmatch(mention.text):
             continue  # added back for the signatory by _add_pronoun_mentions
-        match = gaz.canonical_agency(_fold(mention.text), region)
+        match = gazetteer_lookup(gaz, "canonical_agency", _fold(mention.text), region)
         name = match.name if match else mention.text
         target = merged.get(name)
         if target is None:
@@ -104,7 +105,7 @@ def _roles(record: LetterRecord) -> Iterable[AgencyRef]:
 
 
 def _resolve_ref(ref: AgencyRef, gaz: Gazetteer, region: Region | None) -> None:
-    match = gaz.canonical_agency(_fold(ref.text), region)
+    match = gazetteer_lookup(gaz, "canonical_agency", _fold(ref.text), region)
     if match:
         ref.name, ref.jurisdiction = match.name, match.jurisdiction
 
@@ -142,7 +143,7 @@ def _resolve_issuers(record: LetterRecord, norm: str, gaz: Gazetteer, region: Re
             continue
         if not doc.issuer_code:
             continue
-        issuer = gaz.issuer_for_code(doc.issuer_code, region)
+        issuer = gazetteer_lookup(gaz, "issuer_for_code", doc.issuer_code, region)
         if issuer is not None:
             doc.issuer, doc.jurisdiction, doc.issuer_inferred = issuer.name, issuer.jurisdiction, issuer.inferred
 
@@ -186,24 +187,28 @@ def _link_measures(record: LetterRecord) -> None:
     for field, spans in groups:
         spans.sort()
         starts = [s for s, _, _ in spans]
+        order = _entity_order(field, record)
         for measure in record.measures:
-            names: dict[str, None] = {}  # ordered and unique
-            for s, e, name in spans[bisect_left(starts, measure.start) :]:
+            names: set[str] = set()
+            for i in range(bisect_left(starts, measure.start), len(spans)):
+                s, e, name = spans[i]
                 if s >= measure.end:
                     break
                 if e <= measure.end:
-                    names[name] = None
-            setattr(measure, field, _in_entity_order(names, field, record))
+                    names.add(name)
+            # in the order the record lists its entities (stable output)
+            setattr(measure, field, [n for n in order if n in names] if names else [])
 
 
-def _in_entity_order(names: dict[str, None], field: str, record: LetterRecord) -> list[str]:
-    """The names in the order the record lists its entities (stable output)."""
-    order = {
-        "documents": [d.number or d.title or "" for d in record.policy_documents],
-        "funds": [f.name for f in record.funds],
-        "agencies": [a.name for a in record.agencies],
-    }[field]
-    return [n for n in dict.fromkeys(order) if n in names]
+def _entity_order(field: str, record: LetterRecord) -> list[str]:
+    """The names of one kind of entity, unique, in the order the record lists them."""
+    if field == "documents":
+        names = [d.number or d.title or "" for d in record.policy_documents]
+    elif field == "funds":
+        names = [f.name for f in record.funds]
+    else:
+        names = [a.name for a in record.agencies]
+    return list(dict.fromkeys(names))
 
 
 # ---------------------------------------------------------------- across letters
@@ -254,7 +259,7 @@ def adopt_jurisdiction(record: LetterRecord, region: Region, gaz: Gazetteer) -> 
         _resolve_ref(ref, gaz, region)
     for doc in record.policy_documents:
         if doc.issuer_code and doc.issuer_inferred:
-            issuer = gaz.issuer_for_code(doc.issuer_code, region)
+            issuer = gazetteer_lookup(gaz, "issuer_for_code", doc.issuer_code, region)
             if issuer is not None:
                 doc.issuer, doc.jurisdiction = issuer.name, issuer.jurisdiction
     _link_measures(record)

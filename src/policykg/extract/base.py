@@ -110,6 +110,33 @@ class Context:
 ExtractFn = Callable[[Context], None]
 
 
+# ------------------------------------------------------------ gazetteer lookups, memoised
+#
+# The gazetteer is read-only once loaded and its lookups are pure functions of their
+# arguments (strings and frozen Regions), while letters name the same agencies and codes
+# again and again: remember each answer, for the gazetteer last asked.
+
+_LOOKUPS: dict[tuple[Any, ...], Any] = {}
+_LOOKUP_OWNER: list[object] = [None]
+_LOOKUPS_MAX = 200_000
+
+
+def gazetteer_lookup(gaz: Any, method: str, *args: Any) -> Any:
+    """``getattr(gaz, method)(*args)``, remembered per gazetteer (same answer, once)."""
+    if _LOOKUP_OWNER[0] is not gaz:
+        _LOOKUPS.clear()
+        _LOOKUP_OWNER[0] = gaz
+    key = (method, *args)
+    try:
+        return _LOOKUPS[key]
+    except KeyError:
+        pass
+    if len(_LOOKUPS) >= _LOOKUPS_MAX:
+        _LOOKUPS.clear()
+    value = _LOOKUPS[key] = getattr(gaz, method)(*args)
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Extractor:
     name: str

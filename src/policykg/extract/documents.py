@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..gazetteer import load_gazetteer
 from ..model import Mention, PolicyDocument
-from .base import Context, extractor
+from .base import Context, extractor, gazetteer_lookup
 
 _OPEN = "〔[［【（("
 _CLOSE = "〕]］】）)"
@@ -110,7 +110,7 @@ def _walk_code(ctx: Context, pos: int, floor: int) -> int:
         start -= 1
     gaz = load_gazetteer()
     for s in range(start, pos - 1):
-        issuer = gaz.issuer_for_code(norm[s:pos])
+        issuer = gazetteer_lookup(gaz, "issuer_for_code", norm[s:pos])
         if issuer is not None and not issuer.inferred and issuer.code == norm[s:pos]:
             return s
     for s in range(pos - 1, start - 1, -1):  # the last verb inside the run ends the code's left side
