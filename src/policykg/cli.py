@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import click
@@ -46,27 +45,11 @@ def main() -> None:
 
 
 def _extract(paths: tuple[str, ...]):  # noqa: ANN202
-    from .pipeline import Extracted, extract_one, source_keys
-    from .read import ReadError
-    from .resolve import link_corpus
+    from .pipeline import extract_files, source_keys
 
     files = list(source_keys(paths))
-    out = Extracted()
     with _progress(files, "Extracting") as bar:
-        for file, key in bar:
-            try:
-                source, records, notes = extract_one(file, key)
-            except ReadError as exc:
-                out.failed.append(str(exc))
-                click.echo(f"error: {exc}", err=True)
-                continue
-            out.files_read += 1
-            out.texts[source.path] = source.text
-            out.records.extend(records)
-            out.notes.extend(notes)
-            for note in notes:
-                click.echo(f"warning: {note}", err=True)
-    link_corpus(out.records)
+        out = extract_files(bar, report=lambda line: click.echo(line, err=True))
     if not out.files_read:
         where = ", ".join(paths)
         raise click.ClickException(f"no letter could be read from {where}")
@@ -415,19 +398,6 @@ def viz(output: str, store_spec: str | None, focus: str | None, depth: int | Non
     except (VizError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(line)
-
-
-def entity_counts(records: list) -> Counter[str]:  # noqa: ANN001
-    """Entities by type over a batch of records (for summaries)."""
-    counts: Counter[str] = Counter()
-    for rec in records:
-        counts["agencies"] += len(rec.agencies)
-        counts["documents"] += len(rec.policy_documents)
-        counts["funds"] += len(rec.funds)
-        counts["organizations"] += len(rec.organizations)
-        counts["amounts"] += len(rec.amounts)
-        counts["measures"] += len(rec.measures)
-    return counts
 
 
 if __name__ == "__main__":  # pragma: no cover

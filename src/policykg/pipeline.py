@@ -69,24 +69,35 @@ def extract_one(file: Path, key: str) -> tuple[SourceText, list[LetterRecord], l
     return source, records, notes
 
 
-def extract_paths(
-    paths: Iterable[str | Path],
-    progress: Callable[[Path], None] | None = None,
-) -> Extracted:
+def extract_paths(paths: Iterable[str | Path]) -> Extracted:
     """Extract every record from files and folders (recursively); link them as a corpus."""
+    return extract_files(source_keys(paths))
+
+
+def extract_files(
+    files: Iterable[tuple[Path, str]], report: Callable[[str], None] | None = None
+) -> Extracted:
+    """Extract ``(file, key)`` pairs (as ``source_keys`` gives them); link them as a corpus.
+
+    ``report`` receives one line per unreadable file (``error: …``) and per file note
+    (``warning: …``) as they happen; they are also collected in the result.
+    """
     out = Extracted()
-    for file, key in source_keys(paths):
-        if progress:
-            progress(file)
+    for file, key in files:
         try:
             source, records, notes = extract_one(file, key)
         except ReadError as exc:
             out.failed.append(str(exc))
+            if report:
+                report(f"error: {exc}")
             continue
         out.files_read += 1
         out.texts[source.path] = source.text
         out.records.extend(records)
         out.notes.extend(notes)
+        if report:
+            for note in notes:
+                report(f"warning: {note}")
     link_corpus(out.records)
     return out
 
