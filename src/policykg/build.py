@@ -1,4 +1,4 @@
-"""Build: letters → records → RDF → store, incrementally; then graph.ttl and graph.trig.
+"""Build: letters → records → RDF → store, incrementally; then graph.ttl, .trig and .html.
 
 ``ingest`` streams a folder into a store. Each file is hashed first and skipped when the
 store holds that hash already (unchanged letters are never re-extracted); the others are
@@ -446,7 +446,7 @@ def write_outputs(
     store_spec: str | None = None,
     store: Store | None = None,
 ) -> list[str]:
-    """Write graph.ttl and graph.trig for the whole store; return the build summary.
+    """Write graph.ttl, graph.trig and graph.html for the whole store; return the summary.
 
     ``result`` is either a ``BuildReport`` (the store is already filled by ``ingest``) or an
     ``Extracted`` batch, written into the store first.
@@ -519,7 +519,8 @@ def summary_lines(report: BuildReport, out_dir: Path | None, store: Store) -> li
         f"warnings: {c['warnings']} in the graph, {len(report.notes)} file notes this build",
     ]
     if out_dir is not None:
-        lines.append(f"wrote {out_dir / 'graph.ttl'} and {out_dir / 'graph.trig'}")
+        files = ", ".join(str(out_dir / name) for name in ("graph.ttl", "graph.trig", "graph.html"))
+        lines.append(f"wrote {files}")
     rate = f" in {report.seconds:.1f} s" if report.seconds else ""
     lines.append(f"store: {store.spec} ({c['quads']} quads){rate}")
     lines.append(report.counts_line())
