@@ -8,9 +8,11 @@ function decorated by ``@extractor(...)``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
 from ..model import LetterRecord
@@ -37,6 +39,8 @@ class Context:
     claimed: list[tuple[int, int, str]] = field(default_factory=list)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
     _by_kind: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    # Per tuple of kinds: (claims indexed, their starts sorted, running max of their ends).
+    _index: dict[tuple[str, ...], tuple[int, list[int], list[int]]] = field(default_factory=dict, repr=False)
 
     @property
     def body(self) -> str:
@@ -58,13 +62,45 @@ class Context:
             return self._by_kind.get(kinds[0], [])
         return [span for k in kinds for span in self._by_kind.get(k, [])]
 
+    def _indexed(self, kinds: tuple[str, ...]) -> tuple[int, list[int], list[int]]:
+        """The claims (of ``kinds``) sorted by start, with the running maximum of their
+        ends: whether any claim starting before x ends after y is one bisection. Claims
+        made since the index was built (at most a few) are checked one by one."""
+        entry = self._index.get(kinds)
+        if entry is None or len(self.claimed) - entry[0] > 8:
+            spans = sorted(self._claims(kinds))
+            entry = (len(self.claimed), [s for s, _ in spans], list(accumulate((e for _, e in spans), max)))
+            self._index[kinds] = entry
+        return entry
+
+    def _recent(self, indexed: int, kinds: tuple[str, ...]) -> list[tuple[int, int]]:
+        """Claims (of ``kinds``) made after the first ``indexed`` ones."""
+        return [(s, e) for s, e, k in self.claimed[indexed:] if not kinds or k in kinds]
+
     def is_claimed(self, start: int, end: int, kinds: tuple[str, ...] = ()) -> bool:
         """True if a claimed span (of one of ``kinds``, or any) contains [start, end)."""
-        return any(s <= start and end <= e for s, e in self._claims(kinds))
+        indexed, starts, max_ends = self._indexed(kinds)
+        i = bisect_right(starts, start)  # claims with s <= start
+        if i and max_ends[i - 1] >= end:
+            return True
+        return indexed < len(self.claimed) and any(s <= start and end <= e for s, e in self._recent(indexed, kinds))
 
     def overlaps_claimed(self, start: int, end: int, kinds: tuple[str, ...] = ()) -> bool:
         """True if a claimed span (of one of ``kinds``, or any) overlaps [start, end)."""
-        return any(start < e and s < end for s, e in self._claims(kinds))
+        indexed, starts, max_ends = self._indexed(kinds)
+        i = bisect_left(starts, end)  # claims with s < end
+        if i and max_ends[i - 1] > start:
+            return True
+        return indexed < len(self.claimed) and any(start < e and s < end for s, e in self._recent(indexed, kinds))
+
+    def surrounds_claimed(self, pos: int, kinds: tuple[str, ...] = ()) -> bool:
+        """True if ``pos`` lies strictly inside a claimed span (of one of ``kinds``, or any):
+        s < pos < e."""
+        indexed, starts, max_ends = self._indexed(kinds)
+        i = bisect_left(starts, pos)  # claims with s < pos
+        if i and max_ends[i - 1] > pos:
+            return True
+        return indexed < len(self.claimed) and any(s < pos < e for s, e in self._recent(indexed, kinds))
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """A per-record cache for an expensive pass over the text (computed once)."""

@@ -8,7 +8,7 @@ gazetteer's list of known names. Canonical names are decided later, in ``resolve
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from ..gazetteer import load_gazetteer
 from ..model import Agency, Mention, Organization
@@ -91,7 +91,7 @@ def extract_agencies(ctx: Context) -> None:
             found.append((start, end))
     for m in ctx.finditer(_BARE_RE):
         found.append((m.start(), m.end()))
-    if "人民银行" in ctx.body:
+    if ctx.norm.find("人民银行", ctx.start, ctx.end) != -1:
         found.extend((m.start(), m.end()) for m in ctx.finditer(CENTRAL_BANK_BRANCH))
     found.extend(ctx.words["known-agency"])
     kept = _drop_nested(sorted(set(found)))
@@ -140,7 +140,10 @@ def region_names() -> WordMatcher:
 
 def _region_starts(ctx: Context) -> frozenset[int]:
     """Offsets where a known region name starts in this record."""
-    return ctx.memo("region-starts", lambda: frozenset(s for s, _ in ctx.words["region"]))
+    starts = ctx._memo.get("region-starts")
+    if starts is None:
+        starts = ctx._memo["region-starts"] = frozenset(s for s, _ in ctx.words["region"])
+    return starts
 
 
 def _longest_at(spans: list[tuple[int, int]]) -> dict[int, int]:
@@ -159,25 +162,31 @@ def _agency_start(ctx: Context, suffix_start: int) -> int | None:
     take the leftmost position that opens with 市/省/自治区/… or a place name.
     """
     norm = ctx.norm
+    verb_ends, floor = ctx.verb_ends, ctx.start
 
     def stops(ch: str, at: int) -> bool:
-        if ch in _INNER_STOP or not "\u4e00" <= ch <= "\u9fff" or ctx.after_verb(at):
+        if ch in _INNER_STOP or not "\u4e00" <= ch <= "\u9fff" or at in verb_ends:
             return True
         # 中国民用航空局和民航江西安全监督管理局: 和 between two names
-        return ch == "和" and norm[at - 2 : at - 1] in _AGENCY_LAST and at - 2 >= ctx.start
+        return ch == "和" and norm[at - 2 : at - 1] in _AGENCY_LAST and at - 2 >= floor
 
     run, _ = walk_back(ctx, suffix_start, 30, stops)
     if run > 0 and norm[run - 1] in "我本全" and norm[run : run + 1] in ("市", "省", "区", "县"):
         run += 1  # 我市清欠工作领导小组: 我市 is a pronoun, not part of the name
     if norm.startswith(_SYSTEMS, run):  # 民航江西安全监督管理局, 海关总署广东分署
         return run
-    if any(zone in norm[run:suffix_start] for zone in _ZONES):  # 东湖新技术开发区管委会
+    between = norm[run:suffix_start]
+    if any(zone in between for zone in _ZONES):  # 东湖新技术开发区管委会
         return run
+    regions = _region_starts(ctx)
     for p in range(run, suffix_start + 1):  # a known region first: 和河南省… starts at 河南
-        if p in _region_starts(ctx):
+        if p in regions:
             return p
-    for p in range(run, suffix_start + 1):
-        if _opens_agency(ctx, p):
+    for p in range(run, suffix_start + 1):  # (no region starts here: checked just above)
+        if norm.startswith(_OPENERS, p):
+            if not norm.startswith(_NOT_OPENERS, p) or norm.startswith(("市场监", "市民营"), p):
+                return p
+        elif _is_place_start(norm, p):
             return p
     if norm.startswith(_SELF_STANDING, suffix_start) and suffix_start - run >= 2:
         return run
@@ -192,13 +201,6 @@ _ZONES = ("开发区", "高新区", "新区", "园区", "示范区", "保税区"
 _NOT_OPENERS = ("市场", "市民", "区域", "区位", "县城", "省道", "国家级", "全国性", "区两级", "市两级", "县两级")
 
 
-def _opens_agency(ctx: Context, p: int) -> bool:
-    norm = ctx.norm
-    if norm.startswith(_OPENERS, p):
-        return not norm.startswith(_NOT_OPENERS, p) or norm.startswith(("市场监", "市民营"), p)
-    return p in _region_starts(ctx) or _is_place_start(norm, p)
-
-
 def _is_place_start(norm: str, i: int) -> bool:
     """A place name (2–3 characters) followed by a level word: 南票区, 台集屯镇."""
     for n in (2, 3):
@@ -208,10 +210,15 @@ def _is_place_start(norm: str, i: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def _plausible_place(name: str) -> bool:
-    return all("\u4e00" <= c <= "\u9fff" and c not in _NOT_IN_PLACE for c in name) and not any(
-        v in name for v in _VERBS
-    )
+    if not all("\u4e00" <= c <= "\u9fff" and c not in _NOT_IN_PLACE for c in name):
+        return False
+    # no verb inside the name: no substring of it is a verb (names are 2–3 characters)
+    return not any(name[i:j] in _VERB_SET for i in range(len(name)) for j in range(i + 1, len(name) + 1))
+
+
+_VERB_SET = frozenset(v for v in _VERBS if v)
 
 
 def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -235,9 +242,9 @@ _VAGUE = ("相关", "有关", "主管", "职能", "各级", "省级", "市级", 
 
 
 def _rejected(ctx: Context, start: int, end: int, text: str) -> bool:
-    if text in _NOT_AGENCY or ctx.overlaps_claimed(start, end, ("fund", "docnumber")) or text.endswith(_FALSE_ENDINGS):
+    if text in _NOT_AGENCY or text.endswith(_FALSE_ENDINGS) or ctx.overlaps_claimed(start, end, ("fund", "docnumber")):
         return True
-    if any(s < start < e for s, e, k in ctx.claimed if k == "org"):  # starts inside an organization's name
+    if ctx.surrounds_claimed(start, ("org",)):  # starts inside an organization's name
         return True
     if "届" in text or "次会议" in text or ctx.norm[start - 1 : start] == "各":
         return True
@@ -253,7 +260,7 @@ def _rejected(ctx: Context, start: int, end: int, text: str) -> bool:
     if text.endswith("处") and not re.search(r"[局厅委办].{1,6}处$", text):
         return True
     tail = ctx.norm[end : end + 4]
-    return tail.startswith(_NOT_AGENCY_TAIL) or bool(re.match(r"(届|次会议)", ctx.norm[end : end + 3]))
+    return tail.startswith(_NOT_AGENCY_TAIL) or ctx.norm.startswith(("届", "次会议"), end)
 
 
 def split_joined(ctx: Context) -> None:
@@ -286,7 +293,7 @@ def extract_organizations(ctx: Context) -> None:
         if not _generic_org(ctx.norm[start : m.end()], m.group(1)):
             spans.append((start, m.end()))
     spans.extend(_enumerated_members(ctx))
-    if any(p in ctx.body for p in ("民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "台盟")):
+    if any(ctx.norm.find(p, ctx.start, ctx.end) != -1 for p in ("民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "台盟")):
         spans.extend((m.start(), m.end()) for m in ctx.finditer(PARTY_BODY))
     for start, end in _drop_nested(spans):
         name = ctx.original(start, end)
@@ -298,7 +305,7 @@ def extract_organizations(ctx: Context) -> None:
             continue
         org = orgs.setdefault(name, Organization(name=name))
         org.mentions.append(Mention(name, start, end))
-    for m in ctx.finditer(re.compile(r"“([^“”\n]{2,30})”\s*(?:平台|APP|小程序)")):
+    for m in ctx.finditer(QUOTED_PLATFORM):
         name = ctx.original(m.start(1), m.end(1))
         org = orgs.setdefault(name, Organization(name=name))
         org.mentions.append(Mention(name, m.start(1), m.end(1)))
@@ -309,6 +316,7 @@ def extract_organizations(ctx: Context) -> None:
             ctx.claim(mention.start, mention.end, "org")
 
 
+QUOTED_PLATFORM = re.compile(r"“([^“”\n]{2,30})”\s*(?:平台|APP|小程序)")
 # 3家科技融资担保公司（高新投、中小担、力合融资担保）: the bracket lists the members by name.
 ENUMERATION = re.compile(
     r"\d+\s*家[^（(，,。；;\n]{0,20}?(?:公司|机构|银行|保险社|平台|企业|协会|商会|集团|学校|医院)[（(]([^（）()\n]{2,120})[）)]"
@@ -374,13 +382,14 @@ def _enumerated_members(ctx: Context) -> list[tuple[int, int]]:
 def _walk_org(ctx: Context, pos: int) -> int:
     """Walk back from an organization suffix over its name; a known region opens it."""
     norm = ctx.norm
+    verb_ends = ctx.verb_ends
 
     def stops(ch: str, at: int) -> bool:
-        if ch in _ORG_STOP or not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha()) or ctx.after_verb(at):
+        if ch in _ORG_STOP or not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha()) or at in verb_ends:
             return True
         if ch in _COUNTERS and _is_numeral(norm[at - 2 : at - 1]) or ch in "多余几" and norm[at : at + 1] in _COUNTERS:
             return True  # 3家银行, 第二家分行: a count, not a name
-        if ch == "和" and norm[: at - 1].endswith(_ORG_END):
+        if ch == "和" and norm.endswith(_ORG_END, 0, at - 1):
             return True  # 易安财产保险股份有限公司和众惠财产相互保险社: two names
         return ch in "局厅" and at < pos  # an agency's name ends here: 市应急管理局企业复工备案平台
 
@@ -407,17 +416,30 @@ def _first_region_outside_brackets(ctx: Context, start: int, pos: int) -> int:
     return start
 
 
+@lru_cache(maxsize=65536)
 def _generic_org(name: str, suffix: str) -> bool:
     """True for category words (商业银行, 科技支行) rather than the name of one body."""
     rest = name[: len(name) - len(suffix)]
     changed = True
-    while rest and changed:
+    while rest and changed:  # passes over _GENERIC_ORG_WORDS, stripping each word that leads
         changed = False
-        for word in _GENERIC_ORG_WORDS:
-            if rest.startswith(word):
-                rest = rest[len(word) :]
-                changed = True
+        after = 0  # a pass goes on with the words listed after the one it stripped
+        while rest:
+            for i, word in _GENERIC_BY_FIRST.get(rest[0], ()):
+                if i >= after and rest.startswith(word):
+                    rest = rest[len(word) :]
+                    after, changed = i + 1, True
+                    break
+            else:
+                break
     return not rest
+
+
+# The generic words by first character, with their place in _GENERIC_ORG_WORDS (only words
+# with rest's first character can lead it).
+_GENERIC_BY_FIRST: dict[str, tuple[tuple[int, str], ...]] = {}
+for _i, _word in enumerate(_GENERIC_ORG_WORDS):
+    _GENERIC_BY_FIRST[_word[0]] = (*_GENERIC_BY_FIRST.get(_word[0], ()), (_i, _word))
 
 
 register_words("known-agency", known_agency_names)
