@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
@@ -206,6 +206,56 @@ def get_extractor(name: str) -> Extractor:
     except KeyError:
         known = ", ".join(sorted(_REGISTRY))
         raise KeyError(f"unknown extractor {name!r}; known: {known}") from None
+
+
+def literal_matches(
+    pattern: re.Pattern[str],
+    text: str,
+    pos: int,
+    endpos: int,
+    literal: str,
+    back: str = "",
+    *,
+    min_back: int = 0,
+    spaces: bool = False,
+    digits: bool = False,
+) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(text, pos, endpos)``, found from ``literal``.
+
+    For patterns that Python's re engine can only try at every position of a letter (an
+    optional group or a class first), when every match contains ``literal`` and the part
+    of a match before its first ``literal`` has at least ``min_back`` characters, all in
+    ``back`` (or white space with ``spaces``, Unicode decimal digits with ``digits``: the
+    ``\\s`` and ``\\d`` of re). Then a match can only start in the run of such characters
+    right before an occurrence of ``literal``, so only there is the pattern tried: same
+    matches, in the same order. (``literal[0]`` must not be a ``back`` character.)
+    """
+    find, match = text.find, pattern.match
+    while True:
+        f = find(literal, pos, endpos)
+        if f == -1:
+            return
+        lo = f
+        while lo > pos:
+            ch = text[lo - 1]
+            if not (ch in back or spaces and ch.isspace() or digits and ch.isdecimal()):
+                break
+            lo -= 1
+        for s in range(lo, f - min_back + 1):
+            m = match(text, s, endpos)
+            if m is not None:
+                yield m
+                pos = m.end() if m.end() > m.start() else m.end() + 1
+                break
+        else:
+            pos = f + 1
+
+
+def first_literal_match(
+    pattern: re.Pattern[str], text: str, pos: int, endpos: int, literal: str, back: str = "", **kw: Any
+) -> re.Match[str] | None:
+    """``pattern.search(text, pos, endpos)``, found as ``literal_matches`` finds matches."""
+    return next(literal_matches(pattern, text, pos, endpos, literal, back, **kw), None)
 
 
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:

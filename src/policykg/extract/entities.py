@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 
 from ..gazetteer import load_gazetteer
 from ..model import Agency, Mention, Organization
-from .base import Context, extractor, walk_back
+from .base import Context, extractor, literal_matches, walk_back
 from .lexicon import VERBS_BEFORE_NAMES
 from .matcher import WordMatcher, register_words
 
@@ -367,7 +367,7 @@ def _enumerated_members(ctx: Context) -> list[tuple[int, int]]:
             items.append((idx, idx + len(part)))
         if all(_looks_like_a_name(ctx, s, e) for s, e in items):  # lists are homogeneous
             out.extend(items)
-    for m in ctx.finditer(ENUMERATION):
+    for m in literal_matches(ENUMERATION, ctx.norm, ctx.start, ctx.end, "家", min_back=1, digits=True, spaces=True):
         pos = m.start(1)
         for part in re.split(r"[、,，和及]", m.group(1)):
             idx = ctx.norm.find(part, pos, m.end(1))

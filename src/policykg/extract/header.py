@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..model import AgencyRef, Mention, Session
-from .base import Context, extractor
+from .base import Context, extractor, first_literal_match, literal_matches
 from .numerals import DATE_RE, cn_to_int, parse_date
 
 _NUM = r"[0-9一二三四五六七八九十〇零]{1,4}"
@@ -88,9 +88,18 @@ _NOT_ADDRESSEE = re.compile(
 
 def _salutation_lines(ctx: Context) -> list[tuple[int, str]]:
     """(line index, addressee) of lines that address the proposer: 尊敬的刘丹宁委员："""
+    found = ctx._memo.get("salutation-lines")
+    if found is None:
+        found = ctx._memo["salutation-lines"] = _find_salutation_lines(ctx)
+    return found
+
+
+def _find_salutation_lines(ctx: Context) -> list[tuple[int, str]]:
     out = []
     for i, span in enumerate(ctx.lines[:20]):
-        m = SALUTATION.match(ctx.line_text(span))
+        line = ctx.line_text(span)
+        # (lines are stripped, so a salutation's line ends with its colon)
+        m = SALUTATION.match(line) if line.endswith((":", "：")) else None
         if not m:
             continue
         who = m.group(1)
@@ -112,8 +121,13 @@ def _header_end(ctx: Context) -> int:
     return lines[min(3, len(lines) - 1)][1] if lines else ctx.end
 
 
+# What can stand before the 届 of a session: the body, 第, the term's numeral, white space.
+_BEFORE_TERM = "政协人大民代表会第0123456789一二三四五六七八九十〇零"
+
+
 def _extract_session(ctx: Context, head_end: int) -> None:
-    for m in SESSION_CORE.finditer(ctx.norm, ctx.start, min(ctx.end, head_end + 400)):
+    stop = min(ctx.end, head_end + 400)
+    for m in literal_matches(SESSION_CORE, ctx.norm, ctx.start, stop, "届", _BEFORE_TERM, min_back=1, spaces=True):
         body_type = m.group(1) or m.group(4)
         if not body_type:
             continue
@@ -156,7 +170,7 @@ def _session_prefix_start(ctx: Context, core_start: int) -> int:
 
 def _number_candidates(ctx: Context, stop: int) -> list[tuple[str, int, int]]:
     out = []
-    for m in NUMBER_FIELD.finditer(ctx.norm, ctx.start, stop):
+    for m in literal_matches(NUMBER_FIELD, ctx.norm, ctx.start, stop, "号", "提案编建议", min_back=1):
         out.append((m.group(1).replace("－", "-"), m.start(1), m.end(1)))
     for m in NUMBER_RE.finditer(ctx.norm, ctx.start, stop):
         if ctx.norm[max(ctx.start, m.start() - 1) : m.start()] in ("〕", "]", "令", "）", ")"):
@@ -164,7 +178,7 @@ def _number_candidates(ctx: Context, stop: int) -> list[tuple[str, int, int]]:
         if any(s <= m.start(1 if m.group(1) else 2) < e for _, s, e in out):
             continue
         group = 1 if m.group(1) else 2
-        value = re.sub(r"\s+", "", m.group(group)).replace("－", "-")
+        value = "".join(m.group(group).split()).replace("－", "-")  # (str.split: re's \\s)
         around = ctx.norm[max(ctx.start, m.start() - 30) : m.end() + 12]
         if not _NUMBER_CONTEXT.search(around):
             continue
@@ -281,7 +295,7 @@ def _add_proposers(ctx: Context, who: str, offset: int) -> None:
 
 def _extract_handling_units(ctx: Context) -> None:
     p = ctx.record.proposal
-    m = LEAD_FIELD.search(ctx.norm, ctx.start, ctx.end)
+    m = first_literal_match(LEAD_FIELD, ctx.norm, ctx.start, ctx.end, "主办单位", spaces=True)
     if m:
         value = m.group(1) or m.group(2)
         if m.group(2) or re.fullmatch(r"(会办|协办|交办日期|交办|单位)", value):
@@ -297,14 +311,18 @@ def _extract_handling_units(ctx: Context) -> None:
         m = LEAD_CELL.search(ctx.norm, ctx.start, ctx.end) or LEAD_BY.search(ctx.norm, ctx.start, ctx.end)
         if m:
             p.lead_agency = _ref(ctx, m.start(1), m.end(1))
-    for pattern in (CO_FIELD, CO_INLINE, CO_BY):
-        m = pattern.search(ctx.norm, ctx.start, ctx.end)
+    for pattern, literal, before in _CO_PATTERNS:
+        m = first_literal_match(pattern, ctx.norm, ctx.start, ctx.end, literal, before, min_back=1)
         if m is None or "|" in m.group(1):
             continue  # a table row: CO_INLINE reads its cell
         refs = [r for r in _split_refs(ctx, m.start(1), m.end(1)) if _AGENCY_END.search(r.text)]
         if refs:
             p.co_agencies.extend(refs)
             return
+
+
+# Each pattern with the text every match holds and what stands before it in a match.
+_CO_PATTERNS = ((CO_FIELD, "办单位", "会协分"), (CO_INLINE, "办单位", "会协分"), (CO_BY, "办", "主牵头"))
 
 
 def _split_refs(ctx: Context, start: int, end: int) -> list[AgencyRef]:
@@ -365,12 +383,12 @@ def _extract_footer(ctx: Context) -> None:
                 r.date_mention = Mention(ctx.original(dm.start(), dm.end()), dm.start(), dm.end())
     if r.agency is None and ctx.record.kind != "proposal":
         r.agency = _agency_from_title(ctx)
-    m = DISCLOSURE.search(ctx.norm, ctx.start, ctx.end)
+    m = first_literal_match(DISCLOSURE, ctx.norm, ctx.start, ctx.end, "公开", "信息(（此件本主动依申请不予删减后", spaces=True)
     if m:
         g = 1 if m.group(1) else 2
         r.disclosure = m.group(g)
         r.disclosure_mention = Mention(ctx.original(m.start(g), m.end(g)), m.start(g), m.end(g))
-    m = CC_RE.search(ctx.norm, ctx.start, ctx.end)
+    m = first_literal_match(CC_RE, ctx.norm, ctx.start, ctx.end, "抄", spaces=True)
     if m:
         r.cc.extend(_split_refs(ctx, m.start(1), m.end(1)))
 

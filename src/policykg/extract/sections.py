@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..model import Measure, Suggestion
-from .base import Context, extractor
+from .base import Context, extractor, literal_matches
 from .numerals import cn_to_int
 
 _CN = "一二三四五六七八九十"
@@ -80,7 +80,7 @@ def extract_measures(ctx: Context) -> None:
     for level, pattern in HEADINGS:
         for m in ctx.finditer(pattern):
             heads.append((m.start(1) - (1 if level == 2 else 0), level, m.group(0).strip(), m.end()))
-    for m in ctx.finditer(INLINE):
+    for m in literal_matches(INLINE, ctx.norm, ctx.start, ctx.end, "是", _CN, min_back=1):
         if m.start() == 0 or ctx.norm[m.start() - 1] in "。；;：:\n \t":
             heads.append((m.start(1), 4, m.group(0), m.end()))
     heads.sort()
