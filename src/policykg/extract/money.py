@@ -7,10 +7,11 @@ subsidy (资金池, 基金, 专项资金 …); its amount is the one written rig
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from ..model import Amount, Fund, Mention
 from .base import CLAUSE_END, Context, extractor
-from .numerals import AMOUNT_RE, CN_DIGIT_CHARS, amount_to_cny
+from .numerals import AMOUNT_RE, CN_DIGIT_CHARS, CN_NUM_CHARS, amount_to_cny
 
 FUND_SUFFIX = re.compile(
     r"(资金池|引导基金|投资基金|创投基金|产业基金|发展基金|基金|专项资金|专项经费|引导资金|补偿资金|补偿金|担保资金|"
@@ -38,7 +39,15 @@ def extract_amounts(ctx: Context) -> None:
     pos = norm.find("元", ctx.start, ctx.end)
     while pos != -1:
         lo = max(floor, pos - 40)
-        m = _AMOUNT_BEFORE.search(norm, lo, pos + 1)
+        # An amount is made only of these characters before its 元: search from where
+        # they start (the leftmost match cannot start earlier), and not at all if none do.
+        run = pos
+        while run > lo:
+            ch = norm[run - 1]
+            if not (ch in _AMOUNT_CHARS or ch.isdecimal() or ch.isspace()):
+                break
+            run -= 1
+        m = _AMOUNT_BEFORE.search(norm, run, pos + 1) if run < pos else None
         if m is not None:
             end = m.end() + 3 if norm.startswith("人民币", m.end()) else m.end()
             _add_amount(ctx, m, end)
@@ -48,11 +57,14 @@ def extract_amounts(ctx: Context) -> None:
 
 # An amount ending at the 元 the search window stops at (the window ends right after it).
 _AMOUNT_BEFORE = re.compile(AMOUNT_RE.pattern.removesuffix("(?:人民币)?") + "$")
+# What an amount is written with before its 元, besides \\d and \\s (isdecimal, isspace).
+_AMOUNT_CHARS = frozenset(",." + CN_NUM_CHARS)
+_FIRST_DIGITS = CN_DIGIT_CHARS + "十0123456789"
 
 
 def _add_amount(ctx: Context, m: re.Match[str], end: int) -> None:
     number, unit = m.group(1), m.group(3)
-    if number[0] not in CN_DIGIT_CHARS + "十0123456789" or _is_rate(ctx, m):
+    if number[0] not in _FIRST_DIGITS or _is_rate(ctx, m):
         return
     if m.start() > 0 and ctx.norm[m.start() - 1] in "0123456789.,":
         return  # the tail of a longer number
@@ -196,13 +208,14 @@ def _walk_name(ctx: Context, pos: int) -> int:
         q = max(ctx.norm.rfind("“", ctx.start, pos - 1), ctx.norm.rfind('"', ctx.start, pos - 1))
         if q != -1 and pos - q <= 20:
             start = q
-    while start > ctx.start and pos - start < 24:
-        ch = ctx.norm[start - 1]
+    norm, floor, verb_ends = ctx.norm, ctx.start, ctx.verb_ends
+    while start > floor and pos - start < 24:
+        ch = norm[start - 1]
         if not ("\u4e00" <= ch <= "\u9fff") or ch in _NAME_STOP:
             break
         if ch in "厅局" and start < pos:  # an agency name ends here: 省文化和旅游厅省级…资金
             break
-        if ctx.after_verb(start):
+        if start in verb_ends:  # ctx.after_verb(start)
             break
         start -= 1
     # a leading level word stays (市级产业专项资金), a leading year/number does not
@@ -211,13 +224,40 @@ def _walk_name(ctx: Context, pos: int) -> int:
 
 def _attached_amount(ctx: Context, start: int, end: int) -> Amount | None:
     """The amount written right after (专项资金20亿元) or just before (规模为50亿元的…) a fund."""
-    for amount in ctx.record.amounts:
-        if 0 <= amount.start - end <= 4 and not re.search(r"[，。；,]", ctx.norm[end : amount.start]):
+    amounts = ctx.record.amounts
+    bounds = _amount_bounds(ctx)
+    # Amounts are found in text order and do not overlap, so the candidates of each loop
+    # are a slice of them, found by bisection (else every amount is tried, in list order).
+    after = range(bisect_left(bounds[0], end), bisect_right(bounds[0], end + 4)) if bounds else range(len(amounts))
+    for i in after:
+        amount = amounts[i]
+        if 0 <= amount.start - end <= 4 and not _CLAUSE_MARK.search(ctx.norm, end, amount.start):
             return amount
-    for amount in reversed(ctx.record.amounts):
+    lo = bisect_left(bounds[1], start - 6) if bounds else 0
+    for i in range(bisect_right(bounds[1], start) - 1 if bounds else len(amounts) - 1, lo - 1, -1):
+        amount = amounts[i]
+        if not 0 <= start - amount.end <= 6:
+            continue
         gap = ctx.norm[amount.end : start]
-        if 0 <= start - amount.end <= 6 and re.fullmatch(r"[“\"的]?|设立|用于|的|建立|\s*", gap.strip() or ""):
+        if _GAP_BEFORE.fullmatch(gap.strip() or ""):
             return amount
-        if 0 <= start - amount.end <= 3 and re.fullmatch(r"(设立|用于|的|“|\")*", gap):
+        if start - amount.end <= 3 and _GAP_BEFORE_SHORT.fullmatch(gap):
             return amount
     return None
+
+
+_CLAUSE_MARK = re.compile(r"[，。；,]")
+_GAP_BEFORE = re.compile(r"[“\"的]?|设立|用于|的|建立|\s*")
+_GAP_BEFORE_SHORT = re.compile(r"(设立|用于|的|“|\")*")
+
+
+def _amount_bounds(ctx: Context) -> tuple[list[int], list[int]] | None:
+    """Starts and ends of the record's amounts, both ascending (None if they are not),
+    cached while the list of amounts is unchanged."""
+    amounts = ctx.record.amounts
+    cached = ctx._memo.get("amount-bounds")
+    if cached is None or cached[0] != len(amounts):
+        starts, ends = [a.start for a in amounts], [a.end for a in amounts]
+        ordered = starts == sorted(starts) and ends == sorted(ends)
+        cached = ctx._memo["amount-bounds"] = (len(amounts), (starts, ends) if ordered else None)
+    return cached[1]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _DIGITS = {
     "零": 0, "〇": 0, "○": 0, "Ｏ": 0, "O": 0,
@@ -100,6 +101,7 @@ _UNIT_FACTORS = {
 }
 
 
+@lru_cache(maxsize=16384)  # exact and immutable: the same figures recur across letters
 def amount_to_cny(number: str, unit: str | None) -> Decimal | None:
     """Exact CNY value of ``number`` × ``unit`` (万, 亿, 万亿 …), trailing zeros dropped.
 
