@@ -189,13 +189,9 @@ def _link_measures(record: LetterRecord) -> None:
         starts = [s for s, _, _ in spans]
         order = _entity_order(field, record)
         for measure in record.measures:
-            names: set[str] = set()
-            for i in range(bisect_left(starts, measure.start), len(spans)):
-                s, e, name = spans[i]
-                if s >= measure.end:
-                    break
-                if e <= measure.end:
-                    names.add(name)
+            end = measure.end  # the spans inside: starting in [start, end), ending by end
+            inside = spans[bisect_left(starts, measure.start) : bisect_left(starts, end)]
+            names = {name for _, e, name in inside if e <= end}
             # in the order the record lists its entities (stable output)
             setattr(measure, field, [n for n in order if n in names] if names else [])
 

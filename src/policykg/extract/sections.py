@@ -77,9 +77,8 @@ def extract_measures(ctx: Context) -> None:
     if ctx.record.kind != "reply":
         return
     heads: list[tuple[int, int, str, int]] = []  # (start, level, label, label_end)
-    for level, pattern in HEADINGS:
-        for m in ctx.finditer(pattern):
-            heads.append((m.start(1) - (1 if level == 2 else 0), level, m.group(0).strip(), m.end()))
+    for level, m in _heading_matches(ctx):
+        heads.append((m.start(1) - (1 if level == 2 else 0), level, m.group(0).strip(), m.end()))
     for m in literal_matches(INLINE, ctx.norm, ctx.start, ctx.end, "是", _CN, min_back=1):
         if m.start() == 0 or ctx.norm[m.start() - 1] in "。；;：:\n \t":
             heads.append((m.start(1), 4, m.group(0), m.end()))
@@ -89,7 +88,10 @@ def extract_measures(ctx: Context) -> None:
     stack: list[tuple[int, str]] = []  # (level, path) of the open ancestors
     children: dict[str, int] = {}  # path → number of children so far ("" is the root)
     for i, (start, level, label, label_end) in enumerate(heads):
-        end = next((h[0] for h in heads[i + 1 :] if h[1] <= level), closing)
+        j = i + 1  # the section ends where the next heading of its level or above starts
+        while j < len(heads) and heads[j][1] > level:
+            j += 1
+        end = heads[j][0] if j < len(heads) else closing
         while stack and stack[-1][0] >= level:
             stack.pop()
         parent = stack[-1][1] if stack else ""
@@ -103,6 +105,37 @@ def extract_measures(ctx: Context) -> None:
         )
 
 
+def _heading_matches(ctx: Context) -> list[tuple[int, re.Match[str]]]:
+    """(level, match) of every HEADINGS pattern's matches in the record, as ``finditer``
+    over the record finds them, in another order.
+
+    The patterns match only at a line start, after spaces or tabs, and then need a Chinese
+    numeral (level 1), a bracket (level 2) or a digit (level 3): only there are they tried.
+    """
+    norm, end = ctx.norm, ctx.end
+    found: list[tuple[int, re.Match[str]]] = []
+    resume = [0, ctx.start, ctx.start, ctx.start]  # per level: where its finditer goes on
+    if ctx.start == 0 or norm[ctx.start - 1] == "\n":
+        line = ctx.start
+    else:
+        nl = norm.find("\n", ctx.start, end)
+        line = nl + 1 if nl != -1 else -1
+    while line != -1 and line < end:
+        p = line
+        while p < end and norm[p] in " \t":
+            p += 1
+        ch = norm[p] if p < end else ""
+        level = 1 if ch and ch in _CN else 2 if ch and ch in "（(" else 3 if ch.isdecimal() else 0
+        if level and line >= resume[level]:
+            m = HEADINGS[level - 1][1].match(norm, line, end)
+            if m is not None:
+                found.append((level, m))
+                resume[level] = m.end() if m.end() > m.start() else m.end() + 1
+        nl = norm.find("\n", line, end)
+        line = nl + 1 if nl != -1 else -1
+    return found
+
+
 def _plausible(ctx: Context, head: tuple[int, int, str, int]) -> bool:
     start, level, _, label_end = head
     return start >= ctx.start and label_end < ctx.end and ctx.norm[label_end : label_end + 1] not in ("\n", "")
@@ -110,5 +143,8 @@ def _plausible(ctx: Context, head: tuple[int, int, str, int]) -> bool:
 
 def _closing(ctx: Context, after: int) -> int:
     """Where the answer ends: the thanks / 专此答复 block after the last heading, or the end."""
-    m = re.compile(r"\n[^\n]*(感谢|专此答复|特此函复|特此答复|此复|此致)").search(ctx.norm, after, ctx.end)
+    m = _CLOSING.search(ctx.norm, after, ctx.end)
     return m.start() + 1 if m else ctx.end
+
+
+_CLOSING = re.compile(r"\n[^\n]*(感谢|专此答复|特此函复|特此答复|此复|此致)")
