@@ -173,6 +173,22 @@ def gazetteer_lookup(gaz: Any, method: str, *args: Any) -> Any:
     return value
 
 
+def gazetteer_cached(gaz: Any, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered under ``key`` for this gazetteer (for answers that depend
+    on nothing but the gazetteer and the values in ``key``)."""
+    if _LOOKUP_OWNER[0] is not gaz:
+        _LOOKUPS.clear()
+        _LOOKUP_OWNER[0] = gaz
+    try:
+        return _LOOKUPS[key]
+    except KeyError:
+        pass
+    if len(_LOOKUPS) >= _LOOKUPS_MAX:
+        _LOOKUPS.clear()
+    value = _LOOKUPS[key] = compute()
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Extractor:
     name: str

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ..gazetteer import load_gazetteer
+from ..gazetteer import Gazetteer, load_gazetteer
 from ..model import Mention, PolicyDocument
-from .base import Context, extractor, gazetteer_lookup
+from .base import Context, extractor, gazetteer_cached
 
 _OPEN = "〔[［【（("
 _CLOSE = "〕]］】）)"
@@ -47,7 +48,7 @@ class _Num:
 
 def normalize_doc_number(code: str, year: str | int | None, serial: str) -> str:
     """深府规 + 2020 + 1 → 深府规〔2020〕1号."""
-    serial = re.sub(r"\s+", "", serial)
+    serial = "".join(serial.split())  # (str.split splits at re's \\s)
     return f"{code}〔{year}〕{serial}号" if year else f"{code}{serial}号"
 
 
@@ -62,7 +63,7 @@ def find_doc_numbers(ctx: Context) -> list[_Num]:
         code = ctx.norm[code_start:code_end]
         if len(code) < 1 or ctx.is_claimed(code_start, m.end()):
             continue
-        serial = re.sub(r"\s+", "", m.group(2))
+        serial = "".join(m.group(2).split())
         value = normalize_doc_number(code, m.group(1), serial)
         out.append(_Num(value, code, int(m.group(1)), serial, code_start, m.end()))
     for m in ctx.finditer(ORDER_NUMBER):
@@ -73,7 +74,7 @@ def find_doc_numbers(ctx: Context) -> list[_Num]:
             if m.start() - start < 2:
                 continue
             issuer = ctx.norm[start : m.start()]
-            value = re.sub(r"\s+", "", ctx.norm[start : m.end()])
+            value = "".join(ctx.norm[start : m.end()].split())
             year = int(m.group(1)) if m.group(1) else None
             out.append(_Num(value, issuer + "令", year, m.group(2), start, m.end()))
         else:
@@ -108,23 +109,45 @@ def _walk_code(ctx: Context, pos: int, floor: int) -> int:
         if not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha() and ch.isascii()) or ch in _CODE_STOP:
             break
         start -= 1
-    gaz = load_gazetteer()
-    for s in range(start, pos - 1):
-        issuer = gazetteer_lookup(gaz, "issuer_for_code", norm[s:pos])
-        if issuer is not None and not issuer.inferred and issuer.code == norm[s:pos]:
-            return s
+    if start < pos - 1:
+        run = norm[start:pos]
+        gaz = load_gazetteer()
+        known = gazetteer_cached(gaz, ("known-code-start", run), lambda: _known_code_start(gaz, run))
+        if known is not None:
+            return start + known
+    verb_ends = ctx.verb_ends
     for s in range(pos - 1, start - 1, -1):  # the last verb inside the run ends the code's left side
-        if ctx.after_verb(s) and s > start:
+        if s in verb_ends and s > start:
             return s
     return start
 
 
+def _known_code_start(gaz: Gazetteer, run: str) -> int | None:
+    """The first offset in ``run`` from which the rest is a code the gazetteer tables."""
+    for i in range(len(run) - 1):
+        issuer = gaz.issuer_for_code(run[i:])
+        if issuer is not None and not issuer.inferred and issuer.code == run[i:]:
+            return i
+    return None
+
+
+@lru_cache(maxsize=16384)
 def _is_policy_title(title: str) -> bool:
     t = title.strip()
-    if any(t.endswith(w) for w in NOT_POLICY):
+    if t.endswith(NOT_POLICY):
         return False
-    core = re.sub(r"[（(][^（）()]*[)）]$", "", t)  # 办法（修订版） → 办法
-    return any(core.endswith(w) or t.endswith(w) for w in POLICY_WORDS)
+    core = _trailing_brackets(t, _BRACKETED_TAIL)  # 办法（修订版） → 办法
+    return core.endswith(POLICY_WORDS) or t.endswith(POLICY_WORDS)
+
+
+_BRACKETED_TAIL = re.compile(r"[（(][^（）()]*[)）]$")
+_NUMBER_TAIL = re.compile(r"[（(][^（）()]*号[)）]$")
+
+
+def _trailing_brackets(text: str, pattern: re.Pattern[str]) -> str:
+    """``pattern.sub("", text)`` for a pattern ending in a closing bracket and ``$``, with
+    ``text`` free of line breaks: nothing to remove unless the text ends with a bracket."""
+    return pattern.sub("", text) if text.endswith((")", "）")) else text
 
 
 @extractor("documents", assigns=("policy_documents",), order=20)
@@ -153,7 +176,7 @@ def extract_documents(ctx: Context) -> None:
             continue
         if _is_alias_definition(ctx, m):
             continue
-        if raw.strip() == own_title or not _is_policy_title(re.sub(r"[（(][^（）()]*号[)）]$", "", title_text)):
+        if raw.strip() == own_title or not _is_policy_title(_trailing_brackets(title_text, _NUMBER_TAIL)):
             continue
         number = inner_num or _following_number(ctx, m.end(), numbers)
         doc = _merge(docs, title_text, number)
@@ -213,7 +236,8 @@ def _alias_after(ctx: Context, pos: int) -> str | None:
 
 def _is_alias_definition(ctx: Context, m: re.Match[str]) -> bool:
     before = ctx.norm[max(ctx.start, m.start() - 5) : m.start()]
-    return bool(re.search(r"(以下简称|下称|简称|以下称)\s*$", before))
+    # re.search(r"(以下简称|下称|简称|以下称)\s*$", before): one of them, then only white space
+    return before.rstrip().endswith(("以下简称", "下称", "简称", "以下称"))
 
 
 def _merge(docs: list[PolicyDocument], title: str | None, num: _Num | None) -> PolicyDocument:
