@@ -8,6 +8,7 @@ gazetteer's list of known names. Canonical names are decided later, in ``resolve
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache, lru_cache
 
 from ..gazetteer import load_gazetteer
@@ -146,6 +147,14 @@ def _region_starts(ctx: Context) -> frozenset[int]:
     return starts
 
 
+def _sorted_region_starts(ctx: Context) -> list[int]:
+    """Offsets where a known region name starts in this record, ascending."""
+    starts = ctx._memo.get("region-starts-sorted")
+    if starts is None:
+        starts = ctx._memo["region-starts-sorted"] = sorted(_region_starts(ctx))
+    return starts
+
+
 def _longest_at(spans: list[tuple[int, int]]) -> dict[int, int]:
     """For each start offset, the end of the longest span starting there."""
     out: dict[int, int] = {}
@@ -163,30 +172,40 @@ def _agency_start(ctx: Context, suffix_start: int) -> int | None:
     """
     norm = ctx.norm
     verb_ends, floor = ctx.verb_ends, ctx.start
-
-    def stops(ch: str, at: int) -> bool:
-        if ch in _INNER_STOP or not "\u4e00" <= ch <= "\u9fff" or at in verb_ends:
-            return True
-        # 中国民用航空局和民航江西安全监督管理局: 和 between two names
-        return ch == "和" and norm[at - 2 : at - 1] in _AGENCY_LAST and at - 2 >= floor
-
-    run, _ = walk_back(ctx, suffix_start, 30, stops)
+    # walk_back(ctx, suffix_start, 30, stops), inlined: it runs for every suffix
+    run, depth = suffix_start, 0
+    while run > floor and suffix_start - run < 30:
+        ch = norm[run - 1]
+        if ch in ")）":
+            depth += 1
+        elif ch in "(（":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and (
+            ch in _INNER_STOP
+            or not "\u4e00" <= ch <= "\u9fff"
+            or run in verb_ends
+            # 中国民用航空局和民航江西安全监督管理局: 和 between two names
+            or ch == "和" and norm[run - 2 : run - 1] in _AGENCY_LAST and run - 2 >= floor
+        ):
+            break
+        run -= 1
     if run > 0 and norm[run - 1] in "我本全" and norm[run : run + 1] in ("市", "省", "区", "县"):
         run += 1  # 我市清欠工作领导小组: 我市 is a pronoun, not part of the name
     if norm.startswith(_SYSTEMS, run):  # 民航江西安全监督管理局, 海关总署广东分署
         return run
-    between = norm[run:suffix_start]
-    if any(zone in between for zone in _ZONES):  # 东湖新技术开发区管委会
+    if _ZONES_RE.search(norm, run, suffix_start):  # 东湖新技术开发区管委会
         return run
-    regions = _region_starts(ctx)
-    for p in range(run, suffix_start + 1):  # a known region first: 和河南省… starts at 河南
-        if p in regions:
-            return p
+    regions = _sorted_region_starts(ctx)
+    i = bisect_left(regions, run)  # a known region first: 和河南省… starts at 河南
+    if i < len(regions) and regions[i] <= suffix_start:
+        return regions[i]
     for p in range(run, suffix_start + 1):  # (no region starts here: checked just above)
-        if norm.startswith(_OPENERS, p):
+        if norm[p : p + 1] in _OPENER_FIRST and norm.startswith(_OPENERS, p):
             if not norm.startswith(_NOT_OPENERS, p) or norm.startswith(("市场监", "市民营"), p):
                 return p
-        elif _is_place_start(norm, p):
+        elif (norm[p + 2 : p + 3] in _LEVEL_FIRST or norm[p + 3 : p + 4] in _LEVEL_FIRST) and _is_place_start(norm, p):
             return p
     if norm.startswith(_SELF_STANDING, suffix_start) and suffix_start - run >= 2:
         return run
@@ -199,6 +218,11 @@ _SYSTEMS = ("民航", "海关总署", "中国人民银行", "人民银行", "国
 # Development zones name their own management committees (…开发区管委会).
 _ZONES = ("开发区", "高新区", "新区", "园区", "示范区", "保税区", "自贸区", "试验区")
 _NOT_OPENERS = ("市场", "市民", "区域", "区位", "县城", "省道", "国家级", "全国性", "区两级", "市两级", "县两级")
+_ZONES_RE = re.compile("|".join(_ZONES))
+# First characters of the openers and of the level words after a place (quick tests before
+# the tuple startswith; "" is "in" any string, and no slice here is empty unless at the end).
+_OPENER_FIRST = frozenset(w[0] for w in _OPENERS)
+_LEVEL_FIRST = frozenset(w[0] for w in _PLACE_LEVEL)
 
 
 def _is_place_start(norm: str, i: int) -> bool:
@@ -259,8 +283,8 @@ def _rejected(ctx: Context, start: int, end: int, text: str) -> bool:
         return True
     if text.endswith("处") and not re.search(r"[局厅委办].{1,6}处$", text):
         return True
-    tail = ctx.norm[end : end + 4]
-    return tail.startswith(_NOT_AGENCY_TAIL) or ctx.norm.startswith(("届", "次会议"), end)
+    # (every tail word has at most 4 characters: the same as norm[end:end + 4].startswith)
+    return ctx.norm.startswith(_NOT_AGENCY_TAIL, end) or ctx.norm.startswith(("届", "次会议"), end)
 
 
 def split_joined(ctx: Context) -> None:
