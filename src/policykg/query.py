@@ -12,10 +12,30 @@ lines::
     # param: min — smallest amount in yuan (decimal, 0)
 
 A parameter is bound by a ``VALUES`` block of RDF terms built by pyoxigraph (never by pasting
-text into the query) placed at the start of the query's first ``WHERE {`` group; a parameter
-given no value and having no default is ``UNDEF`` there, so a query can treat it as optional
-with ``!BOUND(?param)``. (pyoxigraph's own ``substitutions`` argument requires the variable
-to be in the SELECT projection, which would add a column of the parameter to every result.)
+text into the query) placed at the start of the query's first ``WHERE {`` group — or, when
+some ``WHERE {`` is followed by the comment ``# bind``, at the start of each such group
+instead. A parameter given no value and having no default is ``UNDEF`` there, so a query can
+treat it as optional with ``!BOUND(?param)``. (pyoxigraph's own ``substitutions`` argument
+requires the variable to be in the SELECT projection, which would add a column of the
+parameter to every result.)
+
+A ``name`` parameter is a string matched against names as the graph stores them (labels,
+short names, aliases and titles are ``"…"@zh``, document and proposal numbers plain
+``"…"``): its ``VALUES`` block has one row per form, so ``?e rdfs:label ?agency`` is an index
+lookup of each form, where ``FILTER(STR(?name) = ?agency)`` reads every name in the graph.
+
+Writing fast queries over the letter graphs (Oxigraph 0.5): the union default graph does not
+deduplicate, and every letter graph naming a shared entity (an agency, a document, a
+proposal) repeats its description, so ``?a a pol:Agency ; rdfs:label ?l`` gives one row per
+letter graph stating each triple — joins over such descriptions multiply by the number of
+letters. The named queries therefore start from a selective ``SELECT DISTINCT`` sub-select
+that looks the parameters up (the ``# bind`` groups: Oxigraph does not push a ``VALUES``
+block into a sub-select), collapse the copies in ``SELECT DISTINCT`` sub-selects before
+joining further, and fetch labels last, for the few rows left. Oxigraph evaluates a triple
+pattern joined after a sub-select once per row found so far, but joins two sub-selects by
+evaluating both in full; and it starts a group with the element it estimates smallest, so a
+step after a sub-select is written ``OPTIONAL { … } FILTER(BOUND(…))`` when a plain pattern
+there would look cheaper to start from than the sub-select.
 
 Example::
 
@@ -33,6 +53,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from importlib import resources
+from itertools import product
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -69,7 +90,10 @@ QUERY_PREFIXES: dict[str, str] = {
     "prov": "http://www.w3.org/ns/prov#",
     ID_PREFIX[0]: ID_PREFIX[1],
 }
-PARAM_TYPES = ("string", "integer", "decimal", "date", "iri")
+PARAM_TYPES = ("string", "name", "integer", "decimal", "date", "iri")
+#: Language tags a ``name`` parameter is also bound with (besides the plain string): the
+#: pipeline writes labels, short names, aliases and titles as ``@zh``.
+NAME_LANGUAGES = ("zh",)
 RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
@@ -79,6 +103,7 @@ RESULT_FORMATS = {
 _HEADER = re.compile(r"^#\s*(name|description|param)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<key>[A-Za-z_]\w*)\s*[—–-]+\s*(?P<meaning>.*?)\s*\((?P<spec>[^()]*)\)$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_MARKED_WHERE = re.compile(r"\bWHERE\s*\{(?=[ \t]*#[ \t]*bind\b)", re.IGNORECASE)
 _LOCATION = re.compile(r"^error at (\d+):(\d+):\s*")
 _NAME = re.compile(r"^[A-Za-z][\w-]*$")
 
@@ -230,7 +255,8 @@ def looks_like_name(text: str) -> bool:
 
 
 def term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
-    """The RDF term for ``value`` as ``param``'s type (string, integer, decimal, date, iri).
+    """The RDF term for ``value`` as ``param``'s type (string, name, integer, decimal, date,
+    iri); a ``name`` is the plain string here (:func:`bind` adds its other forms).
 
     Raises:
         QueryError: when ``value`` is not a valid value of that type.
@@ -277,35 +303,49 @@ def bind(text: str, params: Iterable[Param], values: Mapping[str, str]) -> str:
         raise QueryError(f"unknown param {unknown[0]!r}; this query takes: {known}")
     if not params:
         return text
-    cells = [_cell(p, values) for p in params]
-    match = _where_match(text)
+    cells = [_cells(p, values) for p in params]
     names = " ".join(f"?{p.key}" for p in params)
-    block = f" VALUES ({names}) {{ ({' '.join(cells)}) }} "
-    return text[: match.end()] + block + text[match.end() :]
+    rows = " ".join(f"({' '.join(row)})" for row in product(*cells))
+    block = f" VALUES ({names}) {{ {rows} }} "
+    for at in reversed(_binding_points(text)):
+        text = text[:at] + block + text[at:]
+    return text
 
 
-def _cell(param: Param, values: Mapping[str, str]) -> str:
-    """The VALUES cell of ``param``: its given value or default as a term, or UNDEF."""
+def _cells(param: Param, values: Mapping[str, str]) -> list[str]:
+    """The VALUES cells of ``param``: its given value or default as terms (one per literal
+    form for a ``name``), or UNDEF."""
     if param.key in values:
-        return str(term(param, values[param.key]))
-    if param.default is None:
+        value = values[param.key]
+    elif param.default is None:
         raise QueryError(
             f"missing param {param.key}: give --param {param.key}=<{param.type}> ({param.meaning})"
         )
-    return "UNDEF" if param.default == "" else str(term(param, param.default))
+    elif param.default == "":
+        return ["UNDEF"]
+    else:
+        value = param.default
+    if param.type == "name":
+        forms = [ox.Literal(value), *(ox.Literal(value, language=t) for t in NAME_LANGUAGES)]
+        return [str(form) for form in forms]
+    return [str(term(param, value))]
 
 
-def _where_match(text: str) -> re.Match[str]:
-    """The first ``WHERE {`` after the header comments."""
+def _binding_points(text: str) -> list[int]:
+    """Where the ``VALUES`` block goes: after each ``WHERE {`` marked ``# bind``, else after
+    the first ``WHERE {`` (both searched after the header comments)."""
     offset = 0
     for line in text.splitlines(keepends=True):
         if line.strip() and not line.lstrip().startswith("#"):
             break
         offset += len(line)
+    marked = [m.end() for m in _MARKED_WHERE.finditer(text, offset)]
+    if marked:
+        return marked
     match = _WHERE.search(text, offset)
     if match is None:
         raise QueryError("the query declares parameters but has no 'WHERE {' to bind them in")
-    return match
+    return [match.end()]
 
 
 def parse_params(pairs: Iterable[str]) -> dict[str, str]:
