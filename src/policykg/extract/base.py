@@ -17,7 +17,7 @@ from typing import Any
 
 from ..model import LetterRecord
 from . import lexicon  # noqa: F401  (registers the verbs)
-from .matcher import find_words
+from .matcher import find_words, pattern_kind
 
 # Characters that end a sentence, for provenance and for keeping patterns inside one.
 SENTENCE_END = "。！？；!?;\n"
@@ -48,8 +48,32 @@ class Context:
         return self.norm[self.start : self.end]
 
     def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
-        """Matches of ``pattern`` in the record (use ``abs_span`` for file offsets)."""
-        return list(pattern.finditer(self.norm, self.start, self.end))
+        """Matches of ``pattern`` in the record (use ``abs_span`` for file offsets).
+
+        A pattern registered with ``matcher.register_pattern`` is tried only where one of
+        the strings its matches begin with begins (found by the one pass over the record):
+        the same matches as ``pattern.finditer``, without a scan of every position.
+        """
+        kind = pattern_kind(pattern)
+        if kind is None:
+            return list(pattern.finditer(self.norm, self.start, self.end))
+        found = []
+        pos, norm, end, match = self.start, self.norm, self.end, pattern.match
+        for p in self.word_starts(kind):
+            if p >= pos:
+                m = match(norm, p, end)
+                if m is not None:
+                    found.append(m)
+                    pos = m.end() if m.end() > p else p + 1
+        return found
+
+    def word_starts(self, kind: str) -> list[int]:
+        """Where words of a registered list begin in the record, ascending, once each."""
+        key = "starts:" + kind
+        starts = self._memo.get(key)
+        if starts is None:
+            starts = self._memo[key] = sorted({s for s, _ in self.words[kind]})
+        return starts
 
     def claim(self, start: int, end: int, kind: str) -> None:
         self.claimed.append((start, end, kind))
@@ -235,6 +259,7 @@ def literal_matches(
     min_back: int = 0,
     spaces: bool = False,
     digits: bool = False,
+    extra: int = 0,
 ) -> Iterator[re.Match[str]]:
     """The matches of ``pattern.finditer(text, pos, endpos)``, found from ``literal``.
 
@@ -242,9 +267,10 @@ def literal_matches(
     optional group or a class first), when every match contains ``literal`` and the part
     of a match before its first ``literal`` has at least ``min_back`` characters, all in
     ``back`` (or white space with ``spaces``, Unicode decimal digits with ``digits``: the
-    ``\\s`` and ``\\d`` of re). Then a match can only start in the run of such characters
-    right before an occurrence of ``literal``, so only there is the pattern tried: same
-    matches, in the same order. (``literal[0]`` must not be a ``back`` character.)
+    ``\\s`` and ``\\d`` of re), after up to ``extra`` characters of any kind. Then a match
+    can only start in the run of such characters right before an occurrence of ``literal``
+    (or ``extra`` before it), so only there is the pattern tried: same matches, in the same
+    order. (``literal[0]`` must not be a ``back`` character.)
     """
     find, match = text.find, pattern.match
     while True:
@@ -257,6 +283,7 @@ def literal_matches(
             if not (ch in back or spaces and ch.isspace() or digits and ch.isdecimal()):
                 break
             lo -= 1
+        lo = max(pos, lo - extra)
         for s in range(lo, f - min_back + 1):
             m = match(text, s, endpos)
             if m is not None:

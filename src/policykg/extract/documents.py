@@ -13,16 +13,17 @@ from functools import lru_cache
 from ..gazetteer import Gazetteer, load_gazetteer
 from ..model import Mention, PolicyDocument
 from .base import Context, extractor, gazetteer_cached
+from .matcher import register_pattern
 
 _OPEN = "〔[［【（("
 _CLOSE = "〕]］】）)"
 # 〔2020〕1号 with any bracket style; the issuer code in front is found by walking back.
-DOC_NUMBER_CORE = re.compile(
-    r"[〔\[［【（(]\s*((?:19|20)\d{2})\s*[〕\]］】）)]\s*(第?\s*\d{1,5})\s*号"
+DOC_NUMBER_CORE = register_pattern(
+    re.compile(r"[〔\[［【（(]\s*((?:19|20)\d{2})\s*[〕\]］】）)]\s*(第?\s*\d{1,5})\s*号")
 )
 # 财政部令第105号 / 国家发展和改革委员会令第12号 / 第12号令
 # 财政部令第105号 / 国家发展和改革委员会令2019年第12号 / 第12号令 — anchored on 令 and 号令.
-ORDER_NUMBER = re.compile(r"令\s*(?:(\d{4})\s*年\s*)?第\s*(\d{1,5})\s*号|第\s*(\d{1,5})\s*号令")
+ORDER_NUMBER = register_pattern(re.compile(r"令\s*(?:(\d{4})\s*年\s*)?第\s*(\d{1,5})\s*号|第\s*(\d{1,5})\s*号令"))
 TITLE = re.compile(r"《([^《》\n]{2,200})》")
 INNER_TITLE = re.compile(r"〈([^〈〉\n]{2,200})〉")
 ALIAS = re.compile(r"(?:以下简称|下称|简称|以下称)\s*[《“\"]([^》”\"]{1,30})[》”\"]")

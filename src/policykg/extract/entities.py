@@ -15,7 +15,7 @@ from ..gazetteer import load_gazetteer
 from ..model import Agency, Mention, Organization
 from .base import Context, extractor, literal_matches, walk_back
 from .lexicon import VERBS_BEFORE_NAMES
-from .matcher import WordMatcher, register_words
+from .matcher import WordMatcher, register_pattern, register_words
 
 _PLACE_LEVEL = ("自治区", "自治州", "自治县", "省", "市", "区", "县", "镇", "乡", "旗", "盟")
 # Characters that do not occur in place names but do end words before a level word.
@@ -47,7 +47,7 @@ _BARE_TYPES = ("财政厅", "科技厅", "国资委", "发改委", "工信厅", 
                "农业农村部", "文化和旅游部", "卫健委", "国家卫健委", "审计署", "国家发改委", "外交部",
                "国防部", "退役军人事务部", "应急管理部", "人民银行", "中国人民银行", "银保监会",
                "证监会", "国家税务总局", "市场监管总局", "海关总署")  # fmt: skip
-_BARE_RE = re.compile("|".join(map(re.escape, sorted(set(_BARE_TYPES), key=len, reverse=True))))
+_BARE_RE = register_pattern(re.compile("|".join(map(re.escape, sorted(set(_BARE_TYPES), key=len, reverse=True)))))
 _NOT_AGENCY_TAIL = ("投资", "引导基金", "基金", "平台", "公司", "集团", "银行", "大学", "学院")
 _NOT_AGENCY = {"全国委员会", "财政", "中央", "国家", "全市",
                "全省", "全区", "全县", "政府", "人大", "政协", "部", "局", "厅", "委", "处", "中心"}  # fmt: skip
@@ -68,6 +68,7 @@ ORG_SUFFIX = re.compile(
     r"孵化器|创投网|总队|联盟|研究中心|工程中心|技术中心|合作平台|共享平台|服务平台|管理平台|备案平台|信息平台|网络平台|云平台|APP|小程序|"
     r"公司|学校|医院|幼儿园)"
 )
+register_pattern(ORG_SUFFIX)
 _ORG_STOP = (_INNER_STOP | set("0123456789月日个项为以含")) - set("（）()年")
 _COUNTERS = set("年家所个只")  # stop only after a number: 3家银行, 2021年…, 5所学校
 _ORG_END = ("公司", "银行", "集团", "社", "大学", "学院", "协会", "中心")
@@ -348,7 +349,7 @@ ENUMERATION = re.compile(
 
 
 # …知名基金管理人…，如厚朴科技股权投资、基石资产、同创锦绣等: examples named after a kind.
-EXAMPLES = re.compile(r"(?:如|例如|包括|比如)((?:[^、，,。；;：:\n]{2,20}、)+[^、，,。；;：:\n]{2,20})等")
+EXAMPLES = register_pattern(re.compile(r"(?:如|例如|包括|比如)((?:[^、，,。；;：:\n]{2,20}、)+[^、，,。；;：:\n]{2,20})等"))
 _INSTITUTIONS = re.compile(r"(机构|企业|公司|管理人|银行|平台|协会|高校|院校|大学|集团|投资人)")
 
 

@@ -10,6 +10,7 @@ import re
 
 from ..model import AgencyRef, Mention, Session
 from .base import Context, extractor, first_literal_match, literal_matches
+from .matcher import register_pattern
 from .numerals import DATE_RE, cn_to_int, parse_date
 
 _NUM = r"[0-9一二三四五六七八九十〇零]{1,4}"
@@ -172,7 +173,8 @@ def _number_candidates(ctx: Context, stop: int) -> list[tuple[str, int, int]]:
     out = []
     for m in literal_matches(NUMBER_FIELD, ctx.norm, ctx.start, stop, "号", "提案编建议", min_back=1):
         out.append((m.group(1).replace("－", "-"), m.start(1), m.end(1)))
-    for m in NUMBER_RE.finditer(ctx.norm, ctx.start, stop):
+    # (a match: 第 and a number, or one character and digits; then 号)
+    for m in literal_matches(NUMBER_RE, ctx.norm, ctx.start, stop, "号", _NUMBER_CHARS, spaces=True, extra=1):
         if ctx.norm[max(ctx.start, m.start() - 1) : m.start()] in ("〕", "]", "令", "）", ")"):
             continue  # 教提案〔2021〕第256号, 委员会令第16号: document numbers, not proposals
         if any(s <= m.start(1 if m.group(1) else 2) < e for _, s, e in out):
@@ -186,6 +188,9 @@ def _number_candidates(ctx: Context, stop: int) -> list[tuple[str, int, int]]:
             continue
         out.append((value, m.start(group), m.end(group)))
     return out
+
+
+_NUMBER_CHARS = "第-－0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def _extract_number(ctx: Context, head_end: int) -> None:
@@ -256,12 +261,13 @@ PROPOSER_FIELD = re.compile(
     r"(?:提\s*出\s*人|提案人|领衔代表|领衔人|代表姓名|建议人|附议代表|附议人|联名代表|联名人)[ \t]*[:：|]?[ \t|]*\n?[ \t]*"
     r"([\u4e00-\u9fffA-Za-z·、,， ]{2,40}?)[ \t]*(?:\||\n|$)"
 )
+register_pattern(PROPOSER_FIELD)
 
 
 def _extract_proposers(ctx: Context, head_end: int) -> None:
     """Proposers from form fields (提案人, 领衔代表, 附议代表 …), else the salutation line."""
     found = False
-    for m in PROPOSER_FIELD.finditer(ctx.norm, ctx.start, ctx.end):
+    for m in ctx.finditer(PROPOSER_FIELD):
         value = m.group(1).strip()
         if value and not re.fullmatch(r"[A-Za-z\s]+", value):
             _add_proposers(ctx, value, m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip())))

@@ -15,8 +15,12 @@ offsets are halved back; a text with characters outside the BMP is matched as it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
+from re import _constants as _sre_constants  # type: ignore[attr-defined]
+from re import _parser as _sre_parser  # type: ignore[attr-defined]
+from typing import Any
 
 import ahocorasick
 
@@ -113,6 +117,107 @@ def _combined() -> tuple[ahocorasick.Automaton, tuple[str, ...], Callable[[], ah
         word: (len(word), tuple(bit for bit in range(len(kinds)) if mask >> bit & 1)) for word, mask in masks.items()
     }
     return _automaton(values, encode=True), kinds, cache(lambda: _automaton(values, encode=False))
+
+
+# ------------------------------------------------------------------ patterns tried where they can start
+#
+# Python's re engine scans for a pattern that opens with an alternation or a class by
+# testing the class at every position of a letter. When every match of a pattern begins
+# with one of a few literal strings, those strings join the one-pass word lists, and the
+# pattern is tried only where one of them begins (Context.finditer).
+
+_PATTERN_KINDS: dict[re.Pattern[str], str] = {}
+
+
+def register_pattern(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """Let ``Context.finditer(pattern)`` try the pattern only where a match can begin.
+
+    The literal strings every match begins with are read from the pattern itself
+    (``literal_prefixes``); a pattern without such strings is left to plain ``finditer``.
+    """
+    prefixes = literal_prefixes(pattern)
+    if prefixes is not None:
+        kind = "starts:" + pattern.pattern
+        register_words(kind, lambda: prefixes)
+        _PATTERN_KINDS[pattern] = kind
+    return pattern
+
+
+def pattern_kind(pattern: re.Pattern[str]) -> str | None:
+    """The word-list kind holding the strings ``pattern``'s matches begin with, if registered."""
+    return _PATTERN_KINDS.get(pattern)
+
+
+def literal_prefixes(pattern: re.Pattern[str], longest: int = 4, most: int = 256) -> frozenset[str] | None:
+    """Strings one of which begins every match of ``pattern`` (None when there are none to
+    tell: a class of many characters, an optional part or a repeat first, ignored case).
+
+    Read from the parsed pattern: literals, small classes, groups and alternations are
+    followed from the start, zero-width assertions skipped, and the walk stops at the first
+    other item or once a string has ``longest`` characters — every string found so far
+    still begins every match.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        items = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # noqa: BLE001 — an unparsable pattern is simply not sped up
+        return None
+    found = _prefixes(items, longest, most)
+    if found is None or "" in found[0]:
+        return None
+    # a string with another one as its prefix adds no place to try
+    return frozenset(x for x in found[0] if not any(x != y and x.startswith(y) for y in found[0]))
+
+
+def _prefixes(items: list[Any], longest: int, most: int) -> tuple[set[str], bool] | None:
+    """(strings, whole): strings one of which begins every match of the sequence ``items``,
+    and whether each string is a whole match of it (so what follows can be appended)."""
+    out = {""}
+    for op, av in items:
+        if op in (_sre_constants.AT, _sre_constants.ASSERT, _sre_constants.ASSERT_NOT):
+            continue  # zero width
+        if op is _sre_constants.LITERAL:
+            strings, whole = {chr(av)}, True
+        elif op is _sre_constants.IN:
+            chars = _class_chars(av)
+            if chars is None:
+                return out, False
+            strings, whole = chars, True
+        elif op is _sre_constants.SUBPATTERN:
+            if (av[1] | av[2]) & re.IGNORECASE:
+                return None
+            inner = _prefixes(list(av[3]), longest, most)
+            if inner is None:
+                return None
+            strings, whole = inner
+        elif op is _sre_constants.BRANCH:
+            branches = [_prefixes(list(b), longest, most) for b in av[1]]
+            if any(b is None for b in branches):
+                return None
+            strings = {x for b in branches for x in b[0]}  # type: ignore[index]
+            whole = all(b[1] for b in branches)  # type: ignore[index]
+        else:
+            return out, False
+        if len(out) * len(strings) > most:
+            return out, False
+        out = {p + x for p in out for x in strings}
+        if not whole or max(map(len, out)) >= longest:
+            return out, False
+    return out, True
+
+
+def _class_chars(items: list[Any]) -> set[str] | None:
+    """The characters of a small positive class ``[...]``, else None."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _sre_constants.LITERAL:
+            chars.add(chr(av))
+        elif op is _sre_constants.RANGE and av[1] - av[0] < 16:
+            chars.update(map(chr, range(av[0], av[1] + 1)))
+        else:
+            return None  # a category, a negation or a wide range
+    return chars
 
 
 def find_words(text: str, start: int, end: int) -> dict[str, list[tuple[int, int]]]:

@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 
 from ..model import Amount, Fund, Mention
 from .base import CLAUSE_END, Context, extractor
+from .matcher import register_pattern
 from .numerals import AMOUNT_RE, CN_DIGIT_CHARS, CN_NUM_CHARS, amount_to_cny
 
 FUND_SUFFIX = re.compile(
@@ -18,6 +19,7 @@ FUND_SUFFIX = re.compile(
     r"配套资金|涉农资金|奖补资金|贴息资金|扶持资金|补助资金|补贴资金|奖励资金|发展资金|风险资金|周转资金|还贷资金|"
     r"直达资金|防治资金|转移支付|助学金|补助经费|培养经费|计划”?经费|预算内投资|科技专项)"
 )
+register_pattern(FUND_SUFFIX)
 _NAME_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们和了给至到有年元万亿、，。；：")
 # Generic kinds of money: a name that is only one of these needs an amount beside it.
 _GENERIC_KINDS = ("补助", "奖补", "奖励", "补贴", "扶持", "配套", "引导", "发展", "补偿", "贴息", "风险", "周转")
@@ -121,7 +123,7 @@ def extract_funds(ctx: Context) -> None:
 # (Anchored on the 等…基金 that closes the list; the list is read backwards from there.)
 FUND_LIST_END = re.compile(r"等[科创产业投资股权政府引导]{0,6}(?:子基金群|基金群|子基金|基金)")
 # 企业研究开发资助项目立项资助企业约1.2万家，资助金额约35亿元: a programme and its money.
-PROGRAMME_SUFFIX = re.compile(r"资助项目|培育项目|攻关项目|扶持项目|奖补|专项行动|计划|工程")
+PROGRAMME_SUFFIX = register_pattern(re.compile(r"资助项目|培育项目|攻关项目|扶持项目|奖补|专项行动|计划|工程"))
 PROGRAMME_MONEY = re.compile(r"[^。；;]{0,40}?(?:资助|补助|奖励|扶持)(?:金额|总额|资金)(?:约|共|达|为)?")
 
 

@@ -16,6 +16,7 @@ FORM_FIELD = re.compile(
     r"[ \t]*[:：|]?[ \t]*(.*)$",
     re.M,
 )
+_FIELD_FIRST = frozenset("标题提领代建附办主会协分案意内")
 _PLACEHOLDER = re.compile(r"^[\sA-Za-z×xX*＊.。,，、\-—_|]*$")
 
 REPLY_SIGNALS = ("收悉", "答复如下", "现答复", "此复", "函复", "专此答复", "特此答复", "复函", "答复的函",
@@ -37,7 +38,8 @@ def is_empty_template(norm: str, start: int, end: int) -> bool:
     values = []
     lines = norm[start:end].split("\n")
     for i, line in enumerate(lines):
-        m = FORM_FIELD.match(line)
+        # (after spaces and tabs, a field label opens with one of these characters)
+        m = FORM_FIELD.match(line) if line.lstrip(" \t")[:1] in _FIELD_FIRST else None
         if not m:
             continue
         value = m.group(2).strip()
