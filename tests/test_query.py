@@ -244,6 +244,41 @@ def test_reply_without_proposal_form_lists_sections(store_path: str) -> None:
     }
 
 
+POL = "https://w3id.org/policykg/ontology#"
+ID = "https://w3id.org/policykg/id/"
+
+
+def memory_store(turtle_by_graph: dict[str, str]) -> q.Store:
+    """A memory store with one named graph per key (Turtle with the pol:, id:, rdfs: prefixes)."""
+    store = q.Store("memory")
+    head = f"@prefix pol: <{POL}> . @prefix id: <{ID}> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    for graph, turtle in turtle_by_graph.items():
+        for t in ox.parse((head + turtle).encode("utf-8"), format=ox.RdfFormat.TURTLE):
+            store.ox.add(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ID + graph)))  # type: ignore[attr-defined]
+    return store
+
+
+def test_suggestion_no_measure_answers_has_one_empty_row() -> None:
+    # proposal 7 has two suggestions; the reply answers the first only. Another letter's
+    # measures must not show up under the unanswered one.
+    store = memory_store({
+        "graph/form": """id:p a pol:Proposal ; pol:proposalNumber "7" ; rdfs:label "提案"@zh ;
+              pol:hasSuggestion id:s1, id:s2 .
+            id:s1 a pol:Suggestion ; pol:order 1 ; rdfs:label "建议一"@zh .
+            id:s2 a pol:Suggestion ; pol:order 2 ; rdfs:label "建议二"@zh .""",
+        "graph/reply": """id:r a pol:Letter, pol:ReplyLetter ; pol:sourceFile "r.txt" ; pol:repliesTo id:p ;
+              pol:hasMeasure id:m1 .
+            id:p pol:proposalNumber "7" ; pol:hasSuggestion id:s1 . id:s1 pol:order 1 .
+            id:m1 a pol:Measure ; rdfs:label "一、答复"@zh ; pol:order 1 ; pol:respondsTo id:s1 .""",
+        "graph/other": """id:o a pol:Letter, pol:ReplyLetter ; pol:sourceFile "o.txt" ; pol:hasMeasure id:m9 .
+            id:m9 a pol:Measure ; rdfs:label "九、别的"@zh ; pol:order 9 .""",
+    })  # fmt: skip
+    named = q.load("reply-to-suggestions")
+    result = q.run(store, q.bind(named.text, named.params, {"number": "7"}))
+    found = pick(q.rows_as_dicts(q.table(result)), "order", "suggestion", "measure", "file")  # type: ignore[arg-type]
+    assert found == [("1", "建议一", "一、答复", "r.txt"), ("2", "建议二", "", "")]
+
+
 FUNDS = [  # funds whose size a letter states, largest first
     (
         "中小微企业银行贷款风险补偿资金池",
