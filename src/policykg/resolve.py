@@ -77,7 +77,7 @@ def _canonical_agencies(record: LetterRecord, gaz: Gazetteer, region: Region | N
     """Group every mention under its canonical agency (by surface form, so it can re-run)."""
     merged: dict[str, Agency] = {}
     for mention in (m for a in record.agencies for m in a.mentions):
-        if PRONOUN.fullmatch(mention.text):
+        if mention.text[:1] in "我本" and PRONOUN.fullmatch(mention.text):
             continue  # added back for the signatory by _add_pronoun_mentions
         match = gazetteer_lookup(gaz, "canonical_agency", _fold(mention.text), region)
         name = match.name if match else mention.text
@@ -148,12 +148,21 @@ def _resolve_issuers(record: LetterRecord, norm: str, gaz: Gazetteer, region: Re
             doc.issuer, doc.jurisdiction, doc.issuer_inferred = issuer.name, issuer.jurisdiction, issuer.inferred
 
 
+_ISSUING_VERBS = ("印发", "发布", "出台", "制定", "下发", "颁布", "引发")
+
+
+def _may_end_issuing(before: str) -> bool:
+    """False when _ISSUING cannot match: a match ends with a verb, 了? and white space."""
+    tail = before.rstrip()
+    return tail.removesuffix("了").endswith(_ISSUING_VERBS)
+
+
 def _stated_issuer(doc: PolicyDocument, norm: str, ends: dict[int, Agency]) -> Agency | None:
     for mention in doc.mentions:
         if not mention.text.startswith("《"):
             continue
         before = norm[max(0, mention.start - 24) : mention.start]
-        m = _ISSUING.search(before)
+        m = _ISSUING.search(before) if _may_end_issuing(before) else None
         if m is None:
             continue
         agency_end = mention.start - len(before) + m.start()

@@ -294,6 +294,36 @@ def literal_matches(
             pos = f + 1
 
 
+def line_start_matches(
+    pattern: re.Pattern[str], text: str, pos: int, endpos: int, lead: str, first: str
+) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(text, pos, endpos)`` for a MULTILINE pattern that
+    begins with ``^``, then any run of ``lead`` characters, then one of ``first``: tried
+    only at the line starts where that holds (re would try every position)."""
+    if pos == 0 or text[pos - 1] == "\n":
+        line = pos
+    else:
+        nl = text.find("\n", pos, endpos)
+        line = nl + 1 if nl != -1 else -1
+    match = pattern.match
+    while line != -1 and line < endpos:
+        p = line
+        while p < endpos and text[p] in lead:
+            p += 1
+        if p < endpos and text[p] in first:
+            m = match(text, line, endpos)
+            if m is not None:
+                yield m
+                resume = m.end() if m.end() > m.start() else m.end() + 1
+                if resume > line:  # go on from the first line start at or after the match's end
+                    if resume == 0 or text[resume - 1] == "\n":
+                        line = resume
+                        continue
+                    line = resume - 1
+        nl = text.find("\n", line, endpos)
+        line = nl + 1 if nl != -1 else -1
+
+
 def first_literal_match(
     pattern: re.Pattern[str], text: str, pos: int, endpos: int, literal: str, back: str = "", **kw: Any
 ) -> re.Match[str] | None:

@@ -191,7 +191,7 @@ def extract_documents(ctx: Context) -> None:
             if alias not in doc.aliases:
                 doc.aliases.append(alias)
             by_alias[alias] = doc
-        for inner in INNER_TITLE.finditer(raw):  # 《…印发〈关于…方案〉的通知》
+        for inner in INNER_TITLE.finditer(raw) if "〈" in raw else ():  # 《…印发〈关于…方案〉的通知》
             inner_text = inner.group(1)
             if _is_policy_title(inner_text) or inner_text.startswith("关于"):
                 s = t_start + inner.start(1)

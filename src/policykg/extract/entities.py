@@ -57,6 +57,7 @@ _OPENERS = ("自治区", "自治州", "全国", "国家", "国务院", "中央",
 _PROVINCE_SHORT = ("北京", "天津", "上海", "重庆", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "江苏",
                    "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南",
                    "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆")  # fmt: skip
+_JOINED_FIRST = "市省区县自党"  # what a joined name (_JOINED) can begin with
 _JOINED = re.compile(r"(市委|省委|区委|县委|自治区党委|党中央)(市政府|省政府|区政府|县政府|自治区人民政府|自治区政府|国务院)")
 
 # The eight democratic parties' local bodies are organizations, not government agencies.
@@ -292,7 +293,7 @@ def split_joined(ctx: Context) -> None:
     """市委市政府 → 市委, 市政府 (as two mentions)."""
     out: dict[str, Agency] = {a.name: a for a in ctx.record.agencies}
     for agency in list(ctx.record.agencies):
-        m = _JOINED.fullmatch(agency.name)
+        m = _JOINED.fullmatch(agency.name) if agency.name[:1] in _JOINED_FIRST else None
         if not m:
             continue
         del out[agency.name]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..model import AgencyRef, Mention, Session
-from .base import Context, extractor, first_literal_match, literal_matches
+from .base import Context, extractor, first_literal_match, line_start_matches, literal_matches
 from .matcher import register_pattern
 from .numerals import DATE_RE, cn_to_int, parse_date
 
@@ -217,7 +217,7 @@ def _extract_number(ctx: Context, head_end: int) -> None:
 
 
 def _extract_title(ctx: Context, head_end: int) -> None:
-    m = TITLE_FIELD.search(ctx.norm, ctx.start, ctx.end)
+    m = next(line_start_matches(TITLE_FIELD, ctx.norm, ctx.start, ctx.end, " \t|", "题标案建提"), None)
     if m:
         value_start, value = m.start(1), m.group(1)
         if not value.strip():  # 标    题：⏎  关于…: the value sits on the next line
@@ -449,7 +449,8 @@ def _extract_self_number(ctx: Context, head_end: int) -> None:
         if span[0] >= head_end:
             break
         line = ctx.line_text(span)
-        for m in SELF_NUMBER.finditer(line):
+        # (a match holds an opening bracket: no bracket, no match)
+        for m in SELF_NUMBER.finditer(line) if _HAS_BRACKET.search(line) else ():
             value = m.group(1).strip()
             if not _looks_like_own_number(value):
                 continue
@@ -460,6 +461,9 @@ def _extract_self_number(ctx: Context, head_end: int) -> None:
                 ctx.record.reply.self_document_number = ctx.original(s, s + len(value))
                 ctx.claim(s, s + len(value), "self-number")
                 return
+
+
+_HAS_BRACKET = re.compile(r"[〔\[［【（(]")
 
 
 def _looks_like_own_number(value: str) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .base import line_start_matches
+
 # The first field of a proposal form starts a new record when it repeats in one file.
 FORM_START = re.compile(r"^[ \t]*(?:标[ \t]*题|题[ \t]*目|案[ \t]*由|提案标题|建议标题)[ \t]*[:：]", re.M)
 FORM_FIELD = re.compile(
@@ -26,7 +28,7 @@ FORM_LABELS = ("提出人", "提案人", "领衔代表", "代表姓名", "办理
 
 def split_records(norm: str) -> list[tuple[int, int]]:
     """Return the (start, end) of each record in a file's normalised text."""
-    starts = [m.start() for m in FORM_START.finditer(norm)]
+    starts = [m.start() for m in line_start_matches(FORM_START, norm, 0, len(norm), " \t", "标题案提建")]
     if len(starts) < 2:
         return [(0, len(norm))]
     bounds = [0, *starts[1:], len(norm)]
