@@ -140,7 +140,7 @@ class Context:
     @cached_property
     def verb_ends(self) -> frozenset[int]:
         """Offsets where a verb that precedes names ends (see lexicon.VERBS_BEFORE_NAMES)."""
-        return frozenset(e for _, e in self.words["verb"])
+        return frozenset({e for _, e in self.words["verb"]})
 
     def after_verb(self, pos: int) -> bool:
         """True when a verb such as 会同 or 设立 ends right before ``pos``."""

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 from ..gazetteer import load_gazetteer
 from ..model import Agency, Mention, Organization
-from .base import Context, extractor, literal_matches, walk_back
+from .base import Context, extractor, literal_matches
 from .lexicon import VERBS_BEFORE_NAMES
 from .matcher import WordMatcher, register_pattern, register_words
 
@@ -407,20 +407,33 @@ def _enumerated_members(ctx: Context) -> list[tuple[int, int]]:
 
 def _walk_org(ctx: Context, pos: int) -> int:
     """Walk back from an organization suffix over its name; a known region opens it."""
-    norm = ctx.norm
+    norm, floor = ctx.norm, ctx.start
     verb_ends = ctx.verb_ends
-
-    def stops(ch: str, at: int) -> bool:
-        if ch in _ORG_STOP or not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha()) or at in verb_ends:
-            return True
-        if ch in _COUNTERS and _is_numeral(norm[at - 2 : at - 1]) or ch in "多余几" and norm[at : at + 1] in _COUNTERS:
-            return True  # 3家银行, 第二家分行: a count, not a name
-        if ch == "和" and norm.endswith(_ORG_END, 0, at - 1):
-            return True  # 易安财产保险股份有限公司和众惠财产相互保险社: two names
-        return ch in "局厅" and at < pos  # an agency's name ends here: 市应急管理局企业复工备案平台
-
-    start, balanced = walk_back(ctx, pos, 24, stops)
-    if not balanced:
+    # walk_back(ctx, pos, 24, stops), inlined, with these stops:
+    start, depth = pos, 0
+    while start > floor and pos - start < 24:
+        at, ch = start, norm[start - 1]
+        if ch in ")）":
+            depth += 1
+        elif ch in "(（":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and (
+            ch in _ORG_STOP
+            or not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha())
+            or at in verb_ends
+            # 3家银行, 第二家分行: a count, not a name
+            or ch in _COUNTERS and _is_numeral(norm[at - 2 : at - 1])
+            or ch in "多余几" and norm[at : at + 1] in _COUNTERS
+            # 易安财产保险股份有限公司和众惠财产相互保险社: two names
+            or ch == "和" and norm.endswith(_ORG_END, 0, at - 1)
+            # an agency's name ends here: 市应急管理局企业复工备案平台
+            or ch in "局厅" and at < pos
+        ):
+            break
+        start -= 1
+    if depth != 0:  # unbalanced brackets
         return pos
     return _first_region_outside_brackets(ctx, start, pos)
 

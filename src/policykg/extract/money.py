@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 from ..model import Amount, Fund, Mention
 from .base import CLAUSE_END, Context, extractor
@@ -43,12 +44,10 @@ def extract_amounts(ctx: Context) -> None:
         lo = max(floor, pos - 40)
         # An amount is made only of these characters before its 元: search from where
         # they start (the leftmost match cannot start earlier), and not at all if none do.
-        run = pos
-        while run > lo:
-            ch = norm[run - 1]
-            if not (ch in _AMOUNT_CHARS or ch.isdecimal() or ch.isspace()):
-                break
+        run = lo + len(norm[lo:pos].rstrip(_AMOUNT_STRIP))
+        while run > lo and (norm[run - 1].isdecimal() or norm[run - 1].isspace()):  # beyond ASCII
             run -= 1
+            run = lo + len(norm[lo:run].rstrip(_AMOUNT_STRIP))
         m = _AMOUNT_BEFORE.search(norm, run, pos + 1) if run < pos else None
         if m is not None:
             end = m.end() + 3 if norm.startswith("人民币", m.end()) else m.end()
@@ -60,7 +59,8 @@ def extract_amounts(ctx: Context) -> None:
 # An amount ending at the 元 the search window stops at (the window ends right after it).
 _AMOUNT_BEFORE = re.compile(AMOUNT_RE.pattern.removesuffix("(?:人民币)?") + "$")
 # What an amount is written with before its 元, besides \\d and \\s (isdecimal, isspace).
-_AMOUNT_CHARS = frozenset(",." + CN_NUM_CHARS)
+_AMOUNT_CHARS = ",." + CN_NUM_CHARS
+_AMOUNT_STRIP = _AMOUNT_CHARS + "0123456789 \t\n\r\f\v"  # …and the ASCII \\d and \\s
 _FIRST_DIGITS = CN_DIGIT_CHARS + "十0123456789"
 
 
@@ -178,6 +178,7 @@ def _alias_of(funds: dict[str, Fund], name: str) -> Fund | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def _is_subsequence(short: str, long: str) -> bool:
     chars = iter(long)
     return all(ch in chars for ch in short)

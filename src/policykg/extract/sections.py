@@ -67,8 +67,12 @@ def _increasing(found: list[re.Match[str]]) -> list[re.Match[str]]:
 
 
 def _first(text: str, start: int, end: int, chars: str) -> int:
-    hits = [i for i in (text.find(c, start, end) for c in chars) if i != -1]
-    return min(hits) if hits else end
+    """The first of ``chars`` in ``text[start:end]``, else ``end``."""
+    for c in chars:
+        i = text.find(c, start, end)  # (each next char is looked for before the best so far)
+        if i != -1:
+            end = i
+    return end
 
 
 @extractor("measures", assigns=("measures",), order=50)
