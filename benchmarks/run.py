@@ -10,6 +10,8 @@ Example::
 
     python benchmarks/run.py                      # 1,000 letters (quick)
     python benchmarks/run.py --sizes 1000,10000 --json benchmarks/results.json
+    python benchmarks/run.py --queries-only --store /tmp/s10000            # named queries only
+    python benchmarks/run.py --queries-only --store /tmp/s10000 --queries-dir old/  # other .rq files
 """
 
 from __future__ import annotations
@@ -110,12 +112,21 @@ def sample_params(store: object) -> dict[str, str]:
     return values
 
 
-def named_queries(values: dict[str, str]) -> dict[str, str]:
-    """Every named query, bound with sample values where it needs them."""
-    from policykg.query import bind, library
+def named_queries(values: dict[str, str], folder: Path | None = None) -> dict[str, str]:
+    """Every named query (of the package, or the ``*.rq`` files in ``folder``), bound with
+    sample values where it needs them."""
+    from policykg.query import NamedQuery, bind, library, parse_header
 
+    queries = library()
+    if folder is not None:
+        queries = {}
+        for file in sorted(folder.glob("*.rq")):
+            text = file.read_text(encoding="utf-8")
+            name, description, params = parse_header(text)
+            name = name or file.stem
+            queries[name] = NamedQuery(name, description or "", params, text)
     found = {}
-    for name, q in library().items():
+    for name, q in queries.items():
         given = {p.key: values[p.key] for p in q.params if p.required and values.get(p.key)}
         if all(not p.required or p.key in given for p in q.params):
             found[name] = bind(q.text, q.params, given)
@@ -124,7 +135,8 @@ def named_queries(values: dict[str, str]) -> dict[str, str]:
 
 def time_in_child(store: str, text: str, repeat: int = 5, limit: float = 120.0) -> float:
     """Median of ``repeat`` runs of a query on the on-disk store, in a child process that
-    is killed after ``limit`` seconds (pyoxigraph cannot be interrupted); ``-limit`` then."""
+    is killed after ``limit`` seconds (pyoxigraph cannot be interrupted); ``-limit`` then.
+    Runs stop early once they have used half the limit."""
     import multiprocessing
 
     from policykg.query import QUERY_PREFIXES
@@ -284,6 +296,27 @@ def rdflib_compare(st: object, queries: dict[str, str], ox_times: dict[str, floa
     }
 
 
+def queries_only(store: Path, folder: Path | None, repeat: int, limit: float) -> dict:
+    """Median latency of every named query on an existing on-disk store (no corpus, no build).
+
+    Parameters are sampled from the store as in the full benchmark; ``folder`` times the
+    ``*.rq`` files there instead of the package's (e.g. an older version of the queries).
+    """
+    from policykg.store import LocalStore
+
+    st = LocalStore(str(store), read_only=True)
+    values = sample_params(st)
+    quads = len(st)
+    del st
+    log(f"store {store}: {quads:,} quads; parameters {values}")
+    times = {}
+    for name, text in named_queries(values, folder).items():
+        t = time_in_child(str(store), text, repeat=repeat, limit=limit)
+        times[name] = t
+        log(f"  {name:26} " + (f">{-t:8.0f} s (stopped)" if t < 0 else f"{t * 1e3:9.1f} ms"))
+    return {"store": str(store), "quads": quads, "params": values, "queries_ox": times}
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())  # fmt: skip
@@ -316,7 +349,27 @@ def main() -> None:
         "--rdflib-max-quads", type=int, default=3_000_000, help="skip rdflib above this"
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--queries-only", action="store_true",
+        help="only time the named queries on the existing store given by --store",
+    )  # fmt: skip
+    parser.add_argument("--store", type=Path, help="on-disk store for --queries-only")
+    parser.add_argument(
+        "--queries-dir", type=Path, help="with --queries-only: time the *.rq files of this folder"
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="runs per query (median)")
+    parser.add_argument(
+        "--limit", type=float, default=120.0, help="seconds before a query is stopped"
+    )
     args = parser.parse_args()
+    if args.queries_only:
+        if args.store is None:
+            parser.error("--queries-only needs --store PATH")
+        log(f"machine: {machine()}\ndate: {time.strftime('%Y-%m-%d %H:%M %Z')}")
+        res = queries_only(args.store, args.queries_dir, args.repeat, args.limit)
+        if args.json:
+            args.json.write_text(json.dumps(res, indent=2, ensure_ascii=False))
+        return
     args.work.mkdir(parents=True, exist_ok=True)
     log(f"machine: {machine()}\ndate: {time.strftime('%Y-%m-%d %H:%M %Z')}")
     results = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "sizes": {}}
