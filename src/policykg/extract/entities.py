@@ -8,7 +8,7 @@ gazetteer's list of known names. Canonical names are decided later, in ``resolve
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import cache, lru_cache
 
 from ..gazetteer import load_gazetteer
@@ -173,26 +173,7 @@ def _agency_start(ctx: Context, suffix_start: int) -> int | None:
     take the leftmost position that opens with 市/省/自治区/… or a place name.
     """
     norm = ctx.norm
-    verb_ends, floor = ctx.verb_ends, ctx.start
-    # walk_back(ctx, suffix_start, 30, stops), inlined: it runs for every suffix
-    run, depth = suffix_start, 0
-    while run > floor and suffix_start - run < 30:
-        ch = norm[run - 1]
-        if ch in ")）":
-            depth += 1
-        elif ch in "(（":
-            if depth == 0:
-                break
-            depth -= 1
-        elif depth == 0 and (
-            ch in _INNER_STOP
-            or not "\u4e00" <= ch <= "\u9fff"
-            or run in verb_ends
-            # 中国民用航空局和民航江西安全监督管理局: 和 between two names
-            or ch == "和" and norm[run - 2 : run - 1] in _AGENCY_LAST and run - 2 >= floor
-        ):
-            break
-        run -= 1
+    run = _agency_run(ctx, suffix_start)
     if run > 0 and norm[run - 1] in "我本全" and norm[run : run + 1] in ("市", "省", "区", "县"):
         run += 1  # 我市清欠工作领导小组: 我市 is a pronoun, not part of the name
     if norm.startswith(_SYSTEMS, run):  # 民航江西安全监督管理局, 海关总署广东分署
@@ -214,7 +195,64 @@ def _agency_start(ctx: Context, suffix_start: int) -> int | None:
     return None
 
 
+def _agency_run(ctx: Context, suffix_start: int) -> int:
+    """walk_back(ctx, suffix_start, 30, stops) over an agency's name: where it stops.
+
+    The walk stops at the first position (going left) after a particle or mark, a
+    non-Chinese character, a verb, or 和 between two agency names (中国民用航空局和民航…).
+    Without brackets on the way that is the largest such position, found at once: the last
+    stopping character by one regex match over the window, the last verb by bisection.
+    """
+    norm, floor = ctx.norm, ctx.start
+    lo = max(floor, suffix_start - 30)
+    m = _AGENCY_STOPPER.match(norm, lo, suffix_start)
+    stop = lo
+    if m is not None and not (m.group(1) == "和" and m.start(1) == floor):  # 和 needs a name before it
+        stop = m.end()
+    verbs = _sorted_verb_ends(ctx)
+    i = bisect_right(verbs, suffix_start) - 1
+    verb = verbs[i] if i >= 0 and verbs[i] > lo else lo
+    if verb > stop:
+        return verb
+    if m is None or stop == lo or m.group(1) not in ")）(（":
+        return stop
+    # a bracket first: the walk takes a bracketed part whole
+    verb_ends = ctx.verb_ends
+    run, depth = suffix_start, 0
+    while run > floor and suffix_start - run < 30:
+        ch = norm[run - 1]
+        if ch in ")）":
+            depth += 1
+        elif ch in "(（":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and (
+            ch in _INNER_STOP
+            or not "\u4e00" <= ch <= "\u9fff"
+            or run in verb_ends
+            or ch == "和" and norm[run - 2 : run - 1] in _AGENCY_LAST and run - 2 >= floor
+        ):
+            break
+        run -= 1
+    return run
+
+
+def _sorted_verb_ends(ctx: Context) -> list[int]:
+    """Offsets where a verb ends in this record, ascending."""
+    ends = ctx._memo.get("verb-ends-sorted")
+    if ends is None:
+        ends = ctx._memo["verb-ends-sorted"] = sorted(ctx.verb_ends)
+    return ends
+
+
 _AGENCY_LAST = set("局厅委办部府院署")
+# The last character in a window that stops the walk over an agency's name (greedy .*).
+_AGENCY_STOPPER = re.compile(
+    "(?s:.*)([^\u4e00-\u9fff]|["
+    + "".join(sorted(c for c in _INNER_STOP if "\u4e00" <= c <= "\u9fff"))
+    + "]|(?<=[局厅委办部府院署])和)"
+)
 # Vertically managed systems whose local offices are named system + region + office.
 _SYSTEMS = ("民航", "海关总署", "中国人民银行", "人民银行", "国家税务总局", "国家金融监督管理总局", "中国证监会")
 # Development zones name their own management committees (…开发区管委会).

@@ -113,9 +113,11 @@ def _combined() -> tuple[ahocorasick.Automaton, tuple[str, ...], Callable[[], ah
         for word in _LISTS[kind]():
             if word:
                 masks[word] = masks.get(word, 0) | (1 << bit)
-    values: dict[str, object] = {
-        word: (len(word), tuple(bit for bit in range(len(kinds)) if mask >> bit & 1)) for word, mask in masks.items()
-    }
+    # Each word's value: (length, its kind's index, or -1 when it has several, their indices).
+    values: dict[str, object] = {}
+    for word, mask in masks.items():
+        indices = tuple(bit for bit in range(len(kinds)) if mask >> bit & 1)
+        values[word] = (len(word), indices[0] if len(indices) == 1 else -1, indices)
     return _automaton(values, encode=True), kinds, cache(lambda: _automaton(values, encode=False))
 
 
@@ -227,15 +229,19 @@ def find_words(text: str, start: int, end: int) -> dict[str, list[tuple[int, int
     lists = [out[kind] for kind in kinds]
     encoded = _units(text[start:end])
     if encoded is None:
-        for e, (length, indices) in _iter(plain, automaton, text, start, end):  # type: ignore[misc]
+        for e, (length, _, indices) in _iter(plain, automaton, text, start, end):  # type: ignore[misc]
             span = (e - length, e)
             for i in indices:
                 lists[i].append(span)
         return out
-    for last, (length, indices) in automaton.iter(encoded):  # _iter, inlined: the hot loop
+    appends = [lst.append for lst in lists]
+    for last, (length, k, indices) in automaton.iter(encoded):  # _iter, inlined: the hot loop
         if last & 1:
             e = start + (last + 1 >> 1)
-            span = (e - length, e)
-            for i in indices:
-                lists[i].append(span)
+            if k >= 0:
+                appends[k]((e - length, e))
+            else:
+                span = (e - length, e)
+                for i in indices:
+                    appends[i](span)
     return out
