@@ -189,31 +189,21 @@ def _link_measures(record: LetterRecord) -> None:
     if not record.measures:
         return
     groups = (
-        ("documents", [(m.start, m.end, d.number or d.title or "") for d in record.policy_documents for m in d.mentions]),
-        ("funds", [(m.start, m.end, f.name) for f in record.funds for m in f.mentions]),
-        ("agencies", [(m.start, m.end, a.name) for a in record.agencies for m in a.mentions]),
+        ("documents", [d.number or d.title or "" for d in record.policy_documents], record.policy_documents),
+        ("funds", [f.name for f in record.funds], record.funds),
+        ("agencies", [a.name for a in record.agencies], record.agencies),
     )
-    for field, spans in groups:
-        spans.sort()
+    for field, names, entities in groups:
+        order = list(dict.fromkeys(names))  # unique, in the order the record lists them
+        rank = {name: i for i, name in enumerate(order)}
+        spans = sorted((m.start, m.end, rank[name]) for name, e in zip(names, entities, strict=True) for m in e.mentions)
         starts = [s for s, _, _ in spans]
-        order = _entity_order(field, record)
         for measure in record.measures:
             end = measure.end  # the spans inside: starting in [start, end), ending by end
-            inside = spans[bisect_left(starts, measure.start) : bisect_left(starts, end)]
-            names = {name for _, e, name in inside if e <= end}
+            lo, hi = bisect_left(starts, measure.start), bisect_left(starts, end)
+            found = {r for _, e, r in spans[lo:hi] if e <= end} if lo < hi else ()
             # in the order the record lists its entities (stable output)
-            setattr(measure, field, [n for n in order if n in names] if names else [])
-
-
-def _entity_order(field: str, record: LetterRecord) -> list[str]:
-    """The names of one kind of entity, unique, in the order the record lists them."""
-    if field == "documents":
-        names = [d.number or d.title or "" for d in record.policy_documents]
-    elif field == "funds":
-        names = [f.name for f in record.funds]
-    else:
-        names = [a.name for a in record.agencies]
-    return list(dict.fromkeys(names))
+            setattr(measure, field, [order[r] for r in sorted(found)])
 
 
 # ---------------------------------------------------------------- across letters
