@@ -142,6 +142,18 @@ class Context:
         """Offsets where a verb that precedes names ends (see lexicon.VERBS_BEFORE_NAMES)."""
         return frozenset({e for _, e in self.words["verb"]})
 
+    @cached_property
+    def sorted_verb_ends(self) -> list[int]:
+        """``verb_ends``, ascending."""
+        return sorted(self.verb_ends)
+
+    def last_verb_end(self, lo: int, hi: int) -> int:
+        """The largest offset in (lo, hi] where a verb ends, else ``lo``: where a walk back
+        from ``hi`` that stops after verbs stops, when nothing else stops it first."""
+        ends = self.sorted_verb_ends
+        i = bisect_right(ends, hi) - 1
+        return ends[i] if i >= 0 and ends[i] > lo else lo
+
     def after_verb(self, pos: int) -> bool:
         """True when a verb such as 会同 or 设立 ends right before ``pos``."""
         return pos in self.verb_ends

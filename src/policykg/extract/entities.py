@@ -8,7 +8,7 @@ gazetteer's list of known names. Canonical names are decided later, in ``resolve
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from functools import cache, lru_cache
 
 from ..gazetteer import load_gazetteer
@@ -209,9 +209,7 @@ def _agency_run(ctx: Context, suffix_start: int) -> int:
     stop = lo
     if m is not None and not (m.group(1) == "和" and m.start(1) == floor):  # 和 needs a name before it
         stop = m.end()
-    verbs = _sorted_verb_ends(ctx)
-    i = bisect_right(verbs, suffix_start) - 1
-    verb = verbs[i] if i >= 0 and verbs[i] > lo else lo
+    verb = ctx.last_verb_end(lo, suffix_start)
     if verb > stop:
         return verb
     if m is None or stop == lo or m.group(1) not in ")）(（":
@@ -236,14 +234,6 @@ def _agency_run(ctx: Context, suffix_start: int) -> int:
             break
         run -= 1
     return run
-
-
-def _sorted_verb_ends(ctx: Context) -> list[int]:
-    """Offsets where a verb ends in this record, ascending."""
-    ends = ctx._memo.get("verb-ends-sorted")
-    if ends is None:
-        ends = ctx._memo["verb-ends-sorted"] = sorted(ctx.verb_ends)
-    return ends
 
 
 _AGENCY_LAST = set("局厅委办部府院署")
@@ -444,7 +434,55 @@ def _enumerated_members(ctx: Context) -> list[tuple[int, int]]:
 
 
 def _walk_org(ctx: Context, pos: int) -> int:
-    """Walk back from an organization suffix over its name; a known region opens it."""
+    """Walk back from an organization suffix over its name; a known region opens it.
+
+    The walk stops after a verb or at a character that ends a name (see _org_stops); it
+    meets the last verb and, right of it, the characters that may stop it (one greedy
+    regex match each, tested one by one); a bracket on the way takes the slow walk.
+    """
+    norm, lo = ctx.norm, max(ctx.start, pos - 24)
+    verb = ctx.last_verb_end(lo, pos)
+    run, hi = verb, pos
+    while hi > lo:
+        m = _ORG_STOPPER.match(norm, lo, hi)
+        if m is None or m.end() < verb:
+            break  # the verb comes first
+        at = m.end()
+        ch = norm[at - 1]
+        if ch in ")）(（":
+            return _walk_org_slow(ctx, pos)
+        if at == verb or _org_stops(norm, ch, at, pos):
+            run = at
+            break
+        hi = at - 1
+    return _first_region_outside_brackets(ctx, run, pos)
+
+
+def _org_stops(norm: str, ch: str, at: int, pos: int) -> bool:
+    """Whether ``ch`` (at ``at - 1``) ends the walk back over an organization's name."""
+    return (
+        ch in _ORG_STOP
+        or not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha())
+        # 3家银行, 第二家分行: a count, not a name
+        or ch in _COUNTERS and _is_numeral(norm[at - 2 : at - 1])
+        or ch in "多余几" and norm[at : at + 1] in _COUNTERS
+        # 易安财产保险股份有限公司和众惠财产相互保险社: two names
+        or ch == "和" and norm.endswith(_ORG_END, 0, at - 1)
+        # an agency's name ends here: 市应急管理局企业复工备案平台
+        or ch in "局厅" and at < pos
+    )
+
+
+# Characters that may stop the walk over an organization's name (a superset: each is tested).
+_ORG_STOPPER = re.compile(
+    "(?s:.*)([^\u4e00-\u9fff]|["
+    + "".join(sorted({c for c in _ORG_STOP | _COUNTERS | set("多余几和局厅") if "\u4e00" <= c <= "\u9fff"}))
+    + "])"
+)
+
+
+def _walk_org_slow(ctx: Context, pos: int) -> int:
+    """_walk_org one character at a time (brackets are taken whole)."""
     norm, floor = ctx.norm, ctx.start
     verb_ends = ctx.verb_ends
     # walk_back(ctx, pos, 24, stops), inlined, with these stops:

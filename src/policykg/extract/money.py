@@ -22,6 +22,10 @@ FUND_SUFFIX = re.compile(
 )
 register_pattern(FUND_SUFFIX)
 _NAME_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们和了给至到有年元万亿、，。；：")
+# Characters that may stop the walk back over a fund's name (a superset: each is tested).
+_NAME_STOPPER = re.compile(
+    "(?s:.*)([^\u4e00-\u9fff]|[" + "".join(sorted(c for c in _NAME_STOP | set("厅局") if "\u4e00" <= c <= "\u9fff")) + "])"
+)
 # Generic kinds of money: a name that is only one of these needs an amount beside it.
 _GENERIC_KINDS = ("补助", "奖补", "奖励", "补贴", "扶持", "配套", "引导", "发展", "补偿", "贴息", "风险", "周转")
 _NOT_AFTER = set("管公会募份规使运申额支")  # 基金管理/基金公司/基金会: not the end of a fund name
@@ -211,18 +215,25 @@ def _walk_name(ctx: Context, pos: int) -> int:
         q = max(ctx.norm.rfind("“", ctx.start, pos - 1), ctx.norm.rfind('"', ctx.start, pos - 1))
         if q != -1 and pos - q <= 20:
             start = q
-    norm, floor, verb_ends = ctx.norm, ctx.start, ctx.verb_ends
-    while start > floor and pos - start < 24:
-        ch = norm[start - 1]
-        if not ("\u4e00" <= ch <= "\u9fff") or ch in _NAME_STOP:
+    # Walk back from start, stopping after a verb, a non-Chinese character or a stop word,
+    # or an agency's name (省文化和旅游厅省级…资金): the last verb, and right of it the last
+    # character that may stop the walk (one greedy regex match each, tested one by one).
+    norm, lo = ctx.norm, max(ctx.start, pos - 24)
+    if start <= lo:
+        return start
+    verb = ctx.last_verb_end(lo, start)
+    hi = start
+    while hi > verb:
+        m = _NAME_STOPPER.match(norm, verb, hi)
+        if m is None:
             break
-        if ch in "厅局" and start < pos:  # an agency name ends here: 省文化和旅游厅省级…资金
-            break
-        if start in verb_ends:  # ctx.after_verb(start)
-            break
-        start -= 1
+        at = m.end()
+        ch = norm[at - 1]
+        if not ("\u4e00" <= ch <= "\u9fff") or ch in _NAME_STOP or ch in "厅局" and at < pos:
+            return at
+        hi = at - 1
     # a leading level word stays (市级产业专项资金), a leading year/number does not
-    return start
+    return verb
 
 
 def _attached_amount(ctx: Context, start: int, end: int) -> Amount | None:
