@@ -93,7 +93,7 @@ class Context:
         entry = self._index.get(kinds)
         if entry is None or len(self.claimed) - entry[0] > 8:
             spans = sorted(self._claims(kinds))
-            entry = (len(self.claimed), [s for s, _ in spans], list(accumulate((e for _, e in spans), max)))
+            entry = (len(self.claimed), [s for s, _ in spans], list(accumulate([e for _, e in spans], max)))
             self._index[kinds] = entry
         return entry
 
@@ -101,29 +101,41 @@ class Context:
         """Claims (of ``kinds``) made after the first ``indexed`` ones."""
         return [(s, e) for s, e, k in self.claimed[indexed:] if not kinds or k in kinds]
 
+    # (The queries below take the index from _index directly when it is current: they run
+    # for every candidate name.)
+
     def is_claimed(self, start: int, end: int, kinds: tuple[str, ...] = ()) -> bool:
         """True if a claimed span (of one of ``kinds``, or any) contains [start, end)."""
-        indexed, starts, max_ends = self._indexed(kinds)
-        i = bisect_right(starts, start)  # claims with s <= start
-        if i and max_ends[i - 1] >= end:
+        entry = self._index.get(kinds)
+        if entry is None or entry[0] != len(self.claimed):
+            entry = self._indexed(kinds)
+        i = bisect_right(entry[1], start)  # claims with s <= start
+        if i and entry[2][i - 1] >= end:
             return True
+        indexed = entry[0]
         return indexed < len(self.claimed) and any(s <= start and end <= e for s, e in self._recent(indexed, kinds))
 
     def overlaps_claimed(self, start: int, end: int, kinds: tuple[str, ...] = ()) -> bool:
         """True if a claimed span (of one of ``kinds``, or any) overlaps [start, end)."""
-        indexed, starts, max_ends = self._indexed(kinds)
-        i = bisect_left(starts, end)  # claims with s < end
-        if i and max_ends[i - 1] > start:
+        entry = self._index.get(kinds)
+        if entry is None or entry[0] != len(self.claimed):
+            entry = self._indexed(kinds)
+        i = bisect_left(entry[1], end)  # claims with s < end
+        if i and entry[2][i - 1] > start:
             return True
+        indexed = entry[0]
         return indexed < len(self.claimed) and any(start < e and s < end for s, e in self._recent(indexed, kinds))
 
     def surrounds_claimed(self, pos: int, kinds: tuple[str, ...] = ()) -> bool:
         """True if ``pos`` lies strictly inside a claimed span (of one of ``kinds``, or any):
         s < pos < e."""
-        indexed, starts, max_ends = self._indexed(kinds)
-        i = bisect_left(starts, pos)  # claims with s < pos
-        if i and max_ends[i - 1] > pos:
+        entry = self._index.get(kinds)
+        if entry is None or entry[0] != len(self.claimed):
+            entry = self._indexed(kinds)
+        i = bisect_left(entry[1], pos)  # claims with s < pos
+        if i and entry[2][i - 1] > pos:
             return True
+        indexed = entry[0]
         return indexed < len(self.claimed) and any(s < pos < e for s, e in self._recent(indexed, kinds))
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
