@@ -32,13 +32,15 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, total_ordering
 from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .store import Store, default_store_spec
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 POL = "https://w3id.org/policykg/ontology#"
 DEFAULT_MAX_NODES = 1500
@@ -135,6 +137,10 @@ LETTER_CLASSES = ("ReplyLetter", "ProposalForm", "Letter")
 LETTER_LINKS = ("repliesTo", "formOf", "concerns")
 BRACKETS = str.maketrans("[［(（【)）］]】", "〔〔〔〔〔〕〕〕〕〕")
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDFS_RANGE = "http://www.w3.org/2000/01/rdf-schema#range"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+OWL_OBJECT_PROPERTY = "http://www.w3.org/2002/07/owl#ObjectProperty"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 DC_TITLE = "http://purl.org/dc/terms/title"
 # Properties naming an entity, in the order search keys are listed (an ordered tuple keeps
 # the page byte-identical across runs).
@@ -226,11 +232,38 @@ def _values(terms: Iterable[str]) -> str:
 
 def _rows(store: Store, sparql: str) -> Iterator[dict[str, str | None]]:
     """Solutions of a SELECT query as dicts of plain strings (None when unbound)."""
+    for row in _term_rows(store, sparql):
+        yield {n: (t.value if t is not None else None) for n, t in row.items()}
+
+
+def _pairs(subjects: Iterable[str], predicates: Iterable[str]) -> str:
+    """VALUES rows (?s ?p) of every subject with every predicate: one block, so the engine
+    looks each pair up instead of scanning each predicate and joining the subjects after."""
+    predicates = list(predicates)
+    return " ".join(f"(<{s}> <{p}>)" for s in subjects for p in predicates)
+
+
+def _term_rows(store: Store, sparql: str) -> Iterator[dict[str, Term | None]]:
+    """Solutions of a SELECT query as dicts of pyoxigraph terms (None when unbound)."""
     solutions = store.query(PREFIXES + sparql)
     assert isinstance(solutions, ox.QuerySolutions)  # a SELECT query
     names = [v.value for v in solutions.variables]
     for row in solutions:
-        yield {n: (row[n].value if row[n] is not None else None) for n in names}
+        yield {n: row[n] for n in names}
+
+
+# How the store is read (Oxigraph 0.5, union of the letter graphs). Every letter graph that
+# names an entity repeats its type, labels and numbers, and the union does not deduplicate,
+# so joining two of those patterns multiplies copies by copies; a lookup per entity costs
+# ~20 µs (far more once the store outgrows the page cache), a scan ~1 µs per quad, and
+# Oxigraph's ORDER BY decodes both strings at every comparison. So the whole graph is read
+# with one scan per predicate (SELECT DISTINCT collapses the copies), membership is tested
+# in Python, and rows are sorted in Python in the order ORDER BY would give (_sort_key);
+# only the details of the few entities drawn are looked up entity by entity.
+
+LOOKUP_LIMIT = 20_000  # above this many (entity, property) lookups, scan the properties instead
+PROVENANCE = {POL + "inLetter", POL + "inSentence", POL + "denotes"}
+AMOUNT_CLASS = "https://schema.org/MonetaryAmount"
 
 
 def load_graph(store: Store, *, details: bool = True) -> EntityGraph:
@@ -295,54 +328,231 @@ def _load_nodes(store: Store) -> dict[str, Node]:
 
 
 def _load_literals(store: Store, nodes: dict[str, Node], props: Iterable[str]) -> None:
-    """Literal values of ``props`` on ``nodes``, in a fixed order."""
-    if not nodes:
+    """Literal values of ``props`` on ``nodes``, in a fixed order (that of ORDER BY ?s ?p ?o).
+
+    A few entities are looked up one by one; for many (the whole graph) each property is
+    scanned once and the rows kept for the entities asked."""
+    props = sorted(props)
+    if not nodes or not props:
         return
-    sparql = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
-        VALUES ?s {{ {_values(nodes)} }} VALUES ?p {{ {_values(sorted(props))} }}
-        ?s ?p ?o . FILTER(isLiteral(?o)) }} ORDER BY ?s ?p ?o"""
-    for row in _rows(store, sparql):
-        nodes[row["s"]].literals.setdefault(row["p"], []).append(row["o"])  # type: ignore[index,arg-type]
+    if len(nodes) * len(props) <= LOOKUP_LIMIT:
+        sparql = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
+            VALUES (?s ?p) {{ {_pairs(nodes, props)} }} ?s ?p ?o . FILTER(isLiteral(?o)) }}"""
+    else:
+        sparql = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
+            VALUES ?p {{ {_values(props)} }} ?s ?p ?o . FILTER(isLiteral(?o)) }}"""
+    grouped: dict[tuple[str, str], list[Term | None]] = defaultdict(list)
+    for row in _term_rows(store, sparql):
+        s = row["s"].value  # type: ignore[union-attr]
+        if s in nodes:
+            grouped[(s, row["p"].value)].append(row["o"])  # type: ignore[union-attr]
+    for s, p in sorted(grouped):
+        values = _in_order(grouped[(s, p)])
+        nodes[s].literals.setdefault(p, []).extend(v.value for v in values)  # type: ignore[union-attr]
 
 
 def _load_amounts(store: Store, nodes: dict[str, Node]) -> None:
-    sparql = f"""SELECT DISTINCT ?s ?a ?text ?value WHERE {{ VALUES ?s {{ {_values(nodes)} }}
-        ?s ?p ?a . ?a a schema:MonetaryAmount .
-        OPTIONAL {{ ?a pol:amountText ?text }} OPTIONAL {{ ?a schema:value ?value }} }} ORDER BY ?s ?a"""
-    for row in _rows(store, sparql):
+    sparql = f"""SELECT DISTINCT ?s ?a ?text ?value WHERE {{
+        {{ SELECT DISTINCT ?s ?a WHERE {{
+            VALUES (?s ?p) {{ {_pairs(nodes, amount_predicates())} }} ?s ?p ?a }} }}
+        ?a a schema:MonetaryAmount .
+        OPTIONAL {{ ?a pol:amountText ?text }} OPTIONAL {{ ?a schema:value ?value }} }}"""
+    rows = sorted(_rows(store, sparql), key=lambda r: (r["s"], r["a"]))
+    for row in rows:
         nodes[row["s"]].amounts.append(format_amount(row["text"], row["value"]))  # type: ignore[index]
 
 
 def _load_warnings(store: Store, nodes: dict[str, Node]) -> None:
     sparql = f"""SELECT DISTINCT ?s ?w ?code ?comment WHERE {{ VALUES ?s {{ {_values(nodes)} }}
         ?s pol:hasWarning ?w . OPTIONAL {{ ?w pol:warningCode ?code }} OPTIONAL {{ ?w rdfs:comment ?comment }}
-        }} ORDER BY ?s ?w"""
-    for row in _rows(store, sparql):
+        }}"""
+    for row in sorted(_rows(store, sparql), key=lambda r: (r["s"], r["w"])):
         text = " — ".join(v for v in (row["code"], row["comment"]) if v)
         nodes[row["s"]].warnings.append(text)  # type: ignore[index]
 
 
 def _load_sources(store: Store, nodes: dict[str, Node]) -> None:
-    """The first few distinct sentences that mention each entity (pol:Mention → pol:inSentence)."""
-    sparql = f"""SELECT DISTINCT ?e ?sent ?exact ?start WHERE {{ VALUES ?e {{ {_values(nodes)} }}
-        ?m pol:denotes ?e ; pol:inSentence ?sent . ?sent oa:exact ?exact .
-        OPTIONAL {{ ?sent oa:start ?start }} }} ORDER BY ?e ?start ?sent"""
-    for row in _rows(store, sparql):
-        node = nodes[row["e"]]  # type: ignore[index]
-        text = _clip(_squash(row["exact"] or ""), SOURCE_CHARS)
-        if text and text not in node.sources and len(node.sources) < MAX_SOURCES:
-            node.sources.append(text)
+    """The first few distinct sentences that mention each entity (mention → pol:inSentence),
+    in the order of the sentences' start, then IRI. The sentences are listed without their
+    text, which is read only for the first candidates of each entity."""
+    sparql = f"""SELECT DISTINCT ?e ?sent ?start WHERE {{ VALUES ?e {{ {_values(nodes)} }}
+        ?m pol:denotes ?e ; pol:inSentence ?sent .
+        OPTIONAL {{ ?sent oa:start ?start }} }}"""
+    found: dict[str, dict[str, Term | None]] = defaultdict(dict)
+    for row in _term_rows(store, sparql):
+        found[row["e"].value][row["sent"].value] = row["start"]  # type: ignore[union-attr]
+    order = {e: _by_start(starts) for e, starts in found.items()}
+    position = dict.fromkeys(order, 0)
+    pending, window = set(order), MAX_SOURCES * 2
+    while pending:
+        wanted = {e: order[e][position[e] : position[e] + window] for e in sorted(pending)}
+        texts = _sentence_texts(store, {sent for sents in wanted.values() for sent in sents})
+        for e, sents in wanted.items():
+            node = nodes[e]
+            for sent in sents:
+                for exact in texts.get(sent, ()):
+                    text = _clip(_squash(exact), SOURCE_CHARS)
+                    if text and text not in node.sources and len(node.sources) < MAX_SOURCES:
+                        node.sources.append(text)
+            position[e] += len(sents)
+            if len(node.sources) >= MAX_SOURCES or position[e] >= len(order[e]):
+                pending.discard(e)
+        window *= 2
+
+
+def _sentence_texts(store: Store, sentences: Iterable[str]) -> dict[str, list[str]]:
+    """The oa:exact text of each sentence (a sentence without one is left out)."""
+    found: dict[str, list[Term]] = defaultdict(list)
+    for batch in _batches(sorted(sentences)):
+        sparql = f"""SELECT DISTINCT ?sent ?exact WHERE {{
+            VALUES ?sent {{ {_values(batch)} }} ?sent oa:exact ?exact }}"""
+        for row in _term_rows(store, sparql):
+            found[row["sent"].value].append(row["exact"])  # type: ignore[union-attr,arg-type]
+    return {sent: [t.value for t in sorted(terms, key=_sort_key)] for sent, terms in found.items()}
 
 
 def _load_edges(store: Store, nodes: dict[str, Node]) -> list[Edge]:
+    """Relations between two entities: every relation the ontology or the drawing knows (the
+    provenance and amount links, which never join two entities, left out), each scanned
+    once; kept when both ends are entities, in the order of ORDER BY ?s ?p ?o."""
     sparql = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
-        VALUES ?t1 {{ {_class_values()} }} VALUES ?t2 {{ {_class_values()} }}
-        ?s a ?t1 ; ?p ?o . ?o a ?t2 . FILTER(?p != rdf:type) }} ORDER BY ?s ?p ?o"""
+        VALUES ?p {{ {_values(edge_predicates())} }} ?s ?p ?o . FILTER(isIRI(?o)) }}"""
     edges = []
     for row in _rows(store, sparql):
         if row["s"] in nodes and row["o"] in nodes:
             edges.append(Edge(row["s"], row["p"], row["o"]))  # type: ignore[arg-type]
+    edges.sort(key=lambda e: (e.source, e.predicate, e.target))
     return edges
+
+
+@cache
+def _object_properties() -> dict[str, set[str]]:
+    """The ontology's object properties with their ranges (empty when it is not installed)."""
+    from .paths import ONTOLOGY_FILE
+
+    try:
+        data = ONTOLOGY_FILE.read_bytes()
+    except OSError:
+        return {}
+    triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
+    props = {
+        t.subject.value
+        for t in triples
+        if t.predicate.value == RDF_TYPE and t.object.value == OWL_OBJECT_PROPERTY
+    }
+    ranges: dict[str, set[str]] = {p: set() for p in props}
+    for t in triples:
+        if t.subject.value in ranges and t.predicate.value == RDFS_RANGE:
+            ranges[t.subject.value].add(t.object.value)
+    return ranges
+
+
+@cache
+def edge_predicates() -> tuple[str, ...]:
+    """The relations that may join two drawn entities: those of the drawing (EDGE_LABELS) and
+    every object property of the ontology, except provenance links and links to amounts."""
+    known = {POL + local for local in EDGE_LABELS}
+    for prop, ranges in _object_properties().items():
+        if AMOUNT_CLASS not in ranges and not ranges & {
+            POL + "Sentence",
+            POL + "DataQualityWarning",
+        }:
+            known.add(prop)
+    return tuple(sorted(known - PROVENANCE))
+
+
+@cache
+def amount_predicates() -> tuple[str, ...]:
+    """The relations from an entity to a monetary amount (the ontology's, else the built-in)."""
+    found = {p for p, ranges in _object_properties().items() if AMOUNT_CLASS in ranges}
+    return tuple(sorted(found or {POL + "reportsAmount", POL + "amount"}))
+
+
+_NUMERIC = {XSD + t for t in ("integer", "decimal", "float", "double", "int", "long", "short", "byte",
+            "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
+            "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}  # fmt: skip
+_ORDERED_BY_LEXICAL_FORM = {XSD + "date", XSD + "dateTime", XSD + "time"}
+
+
+@total_ordering
+class _SortKey:
+    """A term's place in SPARQL ORDER BY as Oxigraph sorts it: unbound first, then IRIs by
+    string, then literals — strings with strings and same-language strings by value, numbers
+    with numbers by value, dates with dates — else by (value, datatype, language)."""
+
+    __slots__ = ("term",)
+
+    def __init__(self, term: Term | None) -> None:
+        self.term = term
+
+    def _rank(self) -> int:
+        if self.term is None:
+            return 0
+        if isinstance(self.term, ox.BlankNode):
+            return 1
+        if isinstance(self.term, ox.NamedNode):
+            return 2
+        return 3
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _SortKey) and self._cmp(other) == 0
+
+    def __lt__(self, other: _SortKey) -> bool:
+        return self._cmp(other) < 0
+
+    def _cmp(self, other: _SortKey) -> int:
+        ra, rb = self._rank(), other._rank()
+        if ra != rb or ra == 0:
+            return (ra > rb) - (ra < rb)
+        a, b = self.term, other.term
+        if ra < 3:
+            return _cmp(a.value, b.value)  # type: ignore[union-attr]
+        assert isinstance(a, ox.Literal) and isinstance(b, ox.Literal)
+        order = _compare_literals(a, b)
+        if order is not None:
+            return order
+        return _cmp(
+            (a.value, a.datatype.value, (a.language is not None, a.language or "")),
+            (b.value, b.datatype.value, (b.language is not None, b.language or "")),
+        )
+
+
+def _compare_literals(a: ox.Literal, b: ox.Literal) -> int | None:
+    """Oxigraph's comparison of two comparable literals, None when they are not comparable."""
+    da, db = a.datatype.value, b.datatype.value
+    if a.language is not None or b.language is not None:
+        return _cmp(a.value, b.value) if a.language == b.language else None
+    if da == db == XSD + "string" or (da == db and da in _ORDERED_BY_LEXICAL_FORM):
+        return _cmp(a.value, b.value)
+    if da in _NUMERIC and db in _NUMERIC:
+        try:
+            return _cmp(Decimal(a.value), Decimal(b.value))
+        except InvalidOperation:
+            return None
+    return None
+
+
+def _in_order(values: list[Term | None]) -> list[Term | None]:
+    """``values`` in ORDER BY order (a one-value list, the usual case, as it is)."""
+    return values if len(values) < 2 else sorted(values, key=_sort_key)
+
+
+def _by_start(starts: dict[str, Term | None]) -> list[str]:
+    """Sentence IRIs in ORDER BY ?start ?sent order (integer starts, the usual case, fast)."""
+    if all(t is None or (isinstance(t, ox.Literal) and t.datatype.value == XSD + "integer")
+           for t in starts.values()):  # fmt: skip
+        return sorted(
+            starts, key=lambda s: (-1, 0, s) if starts[s] is None else (0, int(starts[s].value), s)
+        )  # type: ignore[union-attr]
+    return sorted(starts, key=lambda s: (_sort_key(starts[s]), s))
+
+
+def _cmp(a: object, b: object) -> int:
+    return (a > b) - (a < b)  # type: ignore[operator]
+
+
+def _sort_key(term: Term | None) -> _SortKey:
+    return _SortKey(term)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -784,10 +994,25 @@ def write_viz(
     from .build import write_atomic
 
     opened = _open(store)
-    graph = load_graph(opened, details=False)
+    if focus is None:
+        # Names are read only for the entities drawn (and the proposals their letters are
+        # about): trimming by degree needs none, and a large store has tens of thousands.
+        graph = EntityGraph(nodes := _load_nodes(opened), _load_edges(opened, nodes))
+    else:
+        graph = load_graph(opened, details=False)  # the focus is found by name
     if not graph.nodes and not allow_empty:
         raise VizError(f"the store {opened.spec} holds no entities; run policykg build first")
     drawing = make_drawing(graph, focus=focus, depth=depth, max_nodes=max_nodes)
+    if focus is None:
+        drawn = drawing.graph.nodes
+        about = {
+            e.target
+            for e in graph.edges
+            if e.source in drawn and _local(e.predicate) in LETTER_LINKS
+            and graph.nodes[e.source].cls in LETTER_CLASSES
+        }  # fmt: skip
+        _load_literals(opened, {iri: graph.nodes[iri] for iri in drawn.keys() | about}, KEY_PROPS)
+        _name_letters(graph)
     load_details(opened, drawing.graph.nodes)
     write_atomic(path, render_html(drawing).encode("utf-8"))
     shown = drawing.graph
