@@ -324,28 +324,30 @@ def line_start_matches(
     """The matches of ``pattern.finditer(text, pos, endpos)`` for a MULTILINE pattern that
     begins with ``^``, then any run of ``lead`` characters, then one of ``first``: tried
     only at the line starts where that holds (re would try every position)."""
-    if pos == 0 or text[pos - 1] == "\n":
-        line = pos
-    else:
-        nl = text.find("\n", pos, endpos)
-        line = nl + 1 if nl != -1 else -1
-    match = pattern.match
-    while line != -1 and line < endpos:
-        p = line
-        while p < endpos and text[p] in lead:
-            p += 1
-        if p < endpos and text[p] in first:
+    match, resume = pattern.match, pos
+    for line, ch in line_firsts(text, pos, endpos, lead):
+        if line >= resume and ch in first:
             m = match(text, line, endpos)
             if m is not None:
                 yield m
                 resume = m.end() if m.end() > m.start() else m.end() + 1
-                if resume > line:  # go on from the first line start at or after the match's end
-                    if resume == 0 or text[resume - 1] == "\n":
-                        line = resume
-                        continue
-                    line = resume - 1
-        nl = text.find("\n", line, endpos)
-        line = nl + 1 if nl != -1 else -1
+
+
+def line_firsts(text: str, pos: int, endpos: int, lead: str) -> list[tuple[int, str]]:
+    """(start, first character after any run of ``lead`` characters) of each line of
+    ``text[pos:endpos]`` that has such a character; a line start is where ``^`` matches in
+    MULTILINE mode (the start of the text or after a line break), so a ``pos`` inside a
+    line skips that line."""
+    if pos == 0 or text[pos - 1] == "\n":
+        base = pos
+    else:
+        nl = text.find("\n", pos, endpos)
+        if nl == -1:
+            return []
+        base = nl + 1
+    lines = text[base:endpos].split("\n")
+    starts = accumulate([len(line) + 1 for line in lines], initial=base)
+    return [(start, ch) for start, line in zip(starts, lines, strict=False) if (ch := line.lstrip(lead)[:1])]
 
 
 def first_literal_match(

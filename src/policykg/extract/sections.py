@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..model import Measure, Suggestion
-from .base import Context, extractor, literal_matches
+from .base import Context, extractor, line_firsts, literal_matches
 from .numerals import cn_to_int
 
 _CN = "一二三四五六七八九十"
@@ -119,24 +119,13 @@ def _heading_matches(ctx: Context) -> list[tuple[int, re.Match[str]]]:
     norm, end = ctx.norm, ctx.end
     found: list[tuple[int, re.Match[str]]] = []
     resume = [0, ctx.start, ctx.start, ctx.start]  # per level: where its finditer goes on
-    if ctx.start == 0 or norm[ctx.start - 1] == "\n":
-        line = ctx.start
-    else:
-        nl = norm.find("\n", ctx.start, end)
-        line = nl + 1 if nl != -1 else -1
-    while line != -1 and line < end:
-        p = line
-        while p < end and norm[p] in " \t":
-            p += 1
-        ch = norm[p] if p < end else ""
-        level = 1 if ch and ch in _CN else 2 if ch and ch in "（(" else 3 if ch.isdecimal() else 0
+    for line, ch in line_firsts(norm, ctx.start, end, " \t"):
+        level = 1 if ch in _CN else 2 if ch in "（(" else 3 if ch.isdecimal() else 0
         if level and line >= resume[level]:
             m = HEADINGS[level - 1][1].match(norm, line, end)
             if m is not None:
                 found.append((level, m))
                 resume[level] = m.end() if m.end() > m.start() else m.end() + 1
-        nl = norm.find("\n", line, end)
-        line = nl + 1 if nl != -1 else -1
     return found
 
 
