@@ -50,6 +50,11 @@ __all__ = [
 
 POL = "https://w3id.org/policykg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+OWL = "http://www.w3.org/2002/07/owl#"
+#: Relations between entities, when the ontology file is not installed.
+RELATIONS = ("sentBy", "addressedTo", "cc", "concerns", "repliesTo", "formOf", "hasMeasure", "partOf",
+             "respondsTo", "hasSuggestion", "leadAgency", "coAgency", "proposedBy", "session", "cites",
+             "issuedBy", "mentions", "reportsAmount", "amount", "hasWarning")  # fmt: skip
 PREFIXES = f"""PREFIX pol: <{POL}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX schema: <https://schema.org/>
@@ -150,10 +155,27 @@ def shape(store: Store) -> dict[str, Any]:
 # --- the co-handling network ---
 
 
-def _labels(store: Store, cls: str) -> dict[str, str]:
+def _labels(store: Store, cls: str, *, scan: bool = False) -> dict[str, str]:
+    """The smallest label of each entity of class ``cls``.
+
+    Every letter graph naming an entity repeats its type and labels, so both are collapsed
+    (SELECT DISTINCT) before they are joined and STR() reads them. The labels are looked up
+    entity by entity, or, with ``scan`` (a class with many entities, such as documents),
+    read in one scan of rdfs:label joined by hashing.
+    """
+    labels = (
+        "{ SELECT DISTINCT ?e ?l WHERE { ?e rdfs:label ?l } }"
+        if scan
+        else "OPTIONAL { ?e rdfs:label ?l } FILTER(BOUND(?l))"
+    )
     rows = _select(
         store,
-        f"SELECT ?e (MIN(STR(?l)) AS ?label) WHERE {{ ?e a {cls} ; rdfs:label ?l }} GROUP BY ?e",
+        f"""SELECT ?e (MIN(STR(?l)) AS ?label) WHERE {{
+          {{ SELECT DISTINCT ?e ?l WHERE {{
+              {{ SELECT DISTINCT ?e WHERE {{ ?e a {cls} }} }}
+              {labels}
+          }} }}
+        }} GROUP BY ?e""",
     )
     return {r["e"]: r["label"] for r in rows}
 
@@ -162,10 +184,23 @@ def _handling_groups(store: Store) -> dict[str, set[str]]:
     """Agencies that handled each proposal (or, for a letter about no proposal, that letter)."""
     rows = _select(
         store,
+        # each relation a sub-select: read once and joined by hashing (MINUS instead of a NOT
+        # EXISTS test per letter)
         """SELECT DISTINCT ?group ?a WHERE {
-          { ?group pol:leadAgency|pol:coAgency ?a }
-          UNION { ?letter pol:sentBy|pol:cc ?a . ?letter pol:repliesTo ?group }
-          UNION { ?group a pol:Letter ; pol:sentBy|pol:cc ?a . FILTER NOT EXISTS { ?group pol:repliesTo ?p } }
+          { SELECT ?group ?a WHERE { ?group pol:leadAgency|pol:coAgency ?a } }
+          UNION {
+            { SELECT ?letter ?a WHERE { ?letter pol:sentBy|pol:cc ?a } }
+            { SELECT ?letter ?group WHERE { ?letter pol:repliesTo ?group } }
+          }
+          UNION {
+            {
+              SELECT ?group WHERE {
+                { SELECT DISTINCT ?group WHERE { ?group a pol:Letter } }
+                MINUS { SELECT ?group WHERE { ?group pol:repliesTo ?p } }
+              }
+            }
+            { SELECT ?group ?a WHERE { ?group pol:sentBy|pol:cc ?a } }
+          }
         }""",
     )
     groups: dict[str, set[str]] = {}
@@ -220,13 +255,30 @@ def cited_documents(store: Store, top: int = 10) -> list[dict[str, Any]]:
     """
     rows = _select(
         store,
-        """SELECT ?doc (MIN(STR(?l)) AS ?document) (SAMPLE(?no) AS ?number)
-                  (COUNT(DISTINCT ?letter) AS ?letters)
+        # as the named query cited-documents: one-relation sub-selects joined by hashing,
+        # copies collapsed before they are joined or read by STR()
+        """SELECT ?doc (MIN(STR(?l)) AS ?document) (SAMPLE(?no) AS ?number) ?letters
         WHERE {
-          ?doc a pol:PolicyDocument ; rdfs:label ?l .
-          OPTIONAL { ?doc pol:documentNumber ?no }
-          ?letter a pol:Letter ; pol:cites|pol:hasMeasure/pol:cites ?doc .
-        } GROUP BY ?doc""",
+          {
+            SELECT DISTINCT ?doc ?l ?no WHERE {
+              { SELECT DISTINCT ?doc WHERE { ?doc a pol:PolicyDocument } }
+              { SELECT DISTINCT ?doc ?l WHERE { ?doc rdfs:label ?l } }
+              OPTIONAL { SELECT DISTINCT ?doc ?no WHERE { ?doc pol:documentNumber ?no } }
+            }
+          }
+          {
+            SELECT ?doc (COUNT(DISTINCT ?letter) AS ?letters) WHERE {
+              { SELECT DISTINCT ?letter WHERE { ?letter a pol:Letter } }
+              {
+                { SELECT ?letter ?doc WHERE { ?letter pol:cites ?doc } }
+                UNION {
+                  { SELECT ?letter ?m WHERE { ?letter pol:hasMeasure ?m } }
+                  { SELECT ?m ?doc WHERE { ?m pol:cites ?doc } }
+                }
+              }
+            } GROUP BY ?doc
+          }
+        } GROUP BY ?doc ?letters""",
     )
     rows.sort(key=lambda r: (-r["letters"], r["document"]))
     return [{k: r[k] for k in ("document", "number", "letters")} for r in rows[:top]]
@@ -237,15 +289,24 @@ def agency_document_graph(store: Store) -> nx.Graph:
     graph = cohandling_graph(store)
     for n in graph.nodes:
         graph.nodes[n]["type"] = "Agency"
-    docs = _labels(store, "pol:PolicyDocument")
+    docs = _labels(store, "pol:PolicyDocument", scan=True)
     agencies = _labels(store, "pol:Agency")
     rows = _select(
         store,
         """SELECT DISTINCT ?a ?doc WHERE {
-          { ?doc a pol:PolicyDocument ; pol:issuedBy ?a }
-          UNION { ?letter pol:sentBy ?a ; pol:cites ?doc }
+          {
+            { SELECT DISTINCT ?doc WHERE { ?doc a pol:PolicyDocument } }
+            { SELECT DISTINCT ?doc ?a WHERE { ?doc pol:issuedBy ?a } }
+          }
+          UNION {
+            { SELECT ?letter ?a WHERE { ?letter pol:sentBy ?a } }
+            { SELECT ?letter ?doc WHERE { ?letter pol:cites ?doc } }
+          }
         }""",
     )
+    rows.sort(
+        key=lambda r: (r["a"], r["doc"])
+    )  # the network, hence Louvain's result, in a fixed order
     for r in rows:
         graph.add_node(r["a"], label=agencies.get(r["a"], r["a"]), type="Agency")
         graph.add_node(r["doc"], label=docs.get(r["doc"], r["doc"]), type="PolicyDocument")
@@ -389,7 +450,8 @@ def entity_graph(store: Store) -> nx.MultiDiGraph:
     """
     graph = nx.MultiDiGraph()
     types: dict[str, str] = {}
-    for r in _select(store, "SELECT DISTINCT ?e ?t WHERE { ?e a ?t }"):
+    classes = " ".join(f"<{c}>" for c in ENTITY_CLASSES)
+    for r in _select(store, f"SELECT DISTINCT ?e ?t WHERE {{ VALUES ?t {{ {classes} }} ?e a ?t }}"):
         name = ENTITY_CLASSES.get(r["t"])
         if name is None:
             continue
@@ -401,7 +463,11 @@ def entity_graph(store: Store) -> nx.MultiDiGraph:
     for node in sorted(types):
         graph.add_node(node, type=types[node], label=labels.get(node, node.rsplit("/", 1)[-1]))
     names = predicate_labels()
-    rows = _select(store, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?o)) }")
+    links = " ".join(f"<{p}>" for p in relation_predicates())
+    rows = _select(
+        store,
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {links} }} ?s ?p ?o FILTER(isIRI(?o)) }}",
+    )
     for r in sorted(rows, key=lambda r: (r["s"], r["p"], r["o"])):
         if r["p"] == RDF_TYPE or r["s"] not in types or r["o"] not in types:
             continue
@@ -410,11 +476,31 @@ def entity_graph(store: Store) -> nx.MultiDiGraph:
     return graph
 
 
+def relation_predicates() -> list[str]:
+    """The relations that may join two entities: the ontology's object properties (else a
+    built-in list), without the provenance links of mentions and sentences."""
+    found = set(_object_properties()) or {POL + p for p in RELATIONS}
+    return sorted(found - {POL + "inLetter", POL + "inSentence", POL + "denotes"})
+
+
+def _object_properties() -> set[str]:
+    if not paths.ONTOLOGY_FILE.exists():
+        return set()
+    return {
+        t.subject.value
+        for t in ox.parse(path=str(paths.ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+        if t.predicate.value == RDF_TYPE and t.object.value == OWL + "ObjectProperty"
+    }
+
+
 def _entity_labels(store: Store) -> dict[str, str]:
+    # copies (one per letter graph naming the entity) collapsed before STR() reads them
     rows = _select(
         store,
         """SELECT ?e (MIN(STR(?l)) AS ?label) (MIN(STR(?t)) AS ?text) (MIN(?f) AS ?file) WHERE {
-          { ?e rdfs:label ?l } UNION { ?e pol:amountText ?t } UNION { ?e pol:sourceFile ?f }
+          { SELECT DISTINCT ?e ?l WHERE { ?e rdfs:label ?l } }
+          UNION { SELECT DISTINCT ?e ?t WHERE { ?e pol:amountText ?t } }
+          UNION { SELECT DISTINCT ?e ?f WHERE { ?e pol:sourceFile ?f } }
         } GROUP BY ?e""",
     )
     return {r["e"]: r["label"] or r["text"] or r["file"] for r in rows}
