@@ -275,6 +275,60 @@ def test_trim_keeps_the_best_connected_and_says_so(seed_graph):
     assert any("已裁剪" in note for note in payload(viz.render_html(drawing))["notes"])
 
 
+# ------------------------------------------------------------------------------ reading a large store
+
+
+def test_trimmed_page_reads_names_only_for_the_drawn_entities_and_is_the_same(seed, tmp_path):
+    # write_viz without --focus reads names only for the entities it draws: the page must
+    # be the one the full graph gives
+    store = seed[1]
+    path = tmp_path / "trimmed.html"
+    viz.write_viz(path, store, max_nodes=25)
+    graph = viz.load_graph(store, details=False)
+    drawing = viz.make_drawing(graph, max_nodes=25)
+    viz.load_details(store, drawing.graph.nodes)
+    assert path.read_text(encoding="utf-8") == viz.render_html(drawing)
+
+
+def test_entity_graph_does_not_depend_on_how_letters_split_the_graph(seed, seed_graph):
+    # every letter graph repeats the description of the entities it names; the same triples
+    # copied into one more graph, or all in one graph, give the same entities and relations
+    quads = list(seed[1].ox.quads_for_pattern(None, None, None, None))
+    for graphs in ((None, ID + "graph/copy"), (ID + "graph/all",)):
+        store = Store("memory")
+        for g in graphs:
+            store.ox.extend(
+                q if g is None else ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(g))
+                for q in quads
+            )
+        graph = viz.load_graph(store)
+        assert graph.edges == seed_graph.edges
+        assert graph.nodes == seed_graph.nodes
+
+
+LITERALS = [
+    '"b"', '"a"', '"a"@zh', '"b"@zh', '"a"@en', '"深圳"@zh', '"北京"', '"10"', '"9"',
+    '"2021-08-04"^^<http://www.w3.org/2001/XMLSchema#date>', '"2020-06-04"^^<http://www.w3.org/2001/XMLSchema#date>',
+    '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>', '"x"^^<urn:type:a>', '"x"^^<urn:type:b>',
+]  # fmt: skip
+NUMBERS = ['"10"^^<http://www.w3.org/2001/XMLSchema#integer>', '"9"^^<http://www.w3.org/2001/XMLSchema#integer>',
+           '"9.5"^^<http://www.w3.org/2001/XMLSchema#decimal>', '"-1"^^<http://www.w3.org/2001/XMLSchema#integer>']  # fmt: skip
+
+
+@pytest.mark.parametrize("terms", [LITERALS, NUMBERS, ["<urn:b>", "<urn:a>", '"z"']])
+def test_rows_are_sorted_as_oxigraph_orders_them(terms):
+    # viz sorts in Python what it used to ask ORDER BY for; the order must be the same
+    store = Store("memory")
+    triples = " ".join(f"<urn:s> <urn:p> {t} ." for t in terms)
+    store.update(f"INSERT DATA {{ GRAPH <urn:g> {{ {triples} }} }}")
+    rows = store.query("SELECT ?o WHERE { <urn:s> <urn:p> ?o } ORDER BY ?o")
+    expected = [str(r["o"]) for r in rows]  # type: ignore[index,union-attr]
+    found = [str(r["o"]) for r in store.query("SELECT ?o WHERE { <urn:s> <urn:p> ?o }")]  # type: ignore[index,union-attr]
+    terms_found = [r["o"] for r in store.query("SELECT ?o WHERE { <urn:s> <urn:p> ?o }")]  # type: ignore[index,union-attr]
+    assert sorted(found) == sorted(expected)
+    assert [str(t) for t in sorted(terms_found, key=viz._sort_key)] == expected
+
+
 # ------------------------------------------------------------------------------ escaping
 
 
