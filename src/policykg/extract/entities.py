@@ -61,8 +61,12 @@ _JOINED_FIRST = "市省区县自党"  # what a joined name (_JOINED) can begin w
 _JOINED = re.compile(r"(市委|省委|区委|县委|自治区党委|党中央)(市政府|省政府|区政府|县政府|自治区人民政府|自治区政府|国务院)")
 
 # The eight democratic parties' local bodies are organizations, not government agencies.
-PARTY_BODY = re.compile(r"(?:民革|民盟|民建|民进|农工党|致公党|九三学社|台盟)[\u4e00-\u9fff]{0,10}?(?:委员会|委会|支社|支部|总支)")
-CENTRAL_BANK_BRANCH = re.compile(r"(?:中国)?人民银行[\u4e00-\u9fff]{2,10}?(?:中心支行|分行|支行|营业管理部)")
+PARTY_BODY = register_pattern(
+    re.compile(r"(?:民革|民盟|民建|民进|农工党|致公党|九三学社|台盟)[\u4e00-\u9fff]{0,10}?(?:委员会|委会|支社|支部|总支)")
+)
+CENTRAL_BANK_BRANCH = register_pattern(
+    re.compile(r"(?:中国)?人民银行[\u4e00-\u9fff]{2,10}?(?:中心支行|分行|支行|营业管理部)")
+)
 ORG_SUFFIX = re.compile(
     r"(股份有限公司|有限责任公司|有限公司|集团|银行(?:(?:(?![第家])[\u4e00-\u9fff]){2,8}?分行)?|分行|支行|小贷公司|小额贷款公司|"
     r"担保公司|保险社|保险公司|证券|大学|学院|中学|小学|研究院|研究所|协会|商会|联合会|工商联|"
@@ -94,8 +98,8 @@ def extract_agencies(ctx: Context) -> None:
             found.append((start, end))
     for m in ctx.finditer(_BARE_RE):
         found.append((m.start(), m.end()))
-    if ctx.norm.find("人民银行", ctx.start, ctx.end) != -1:
-        found.extend((m.start(), m.end()) for m in ctx.finditer(CENTRAL_BANK_BRANCH))
+    # (no 人民银行, no match: tried only where its name begins)
+    found.extend((m.start(), m.end()) for m in ctx.finditer(CENTRAL_BANK_BRANCH))
     found.extend(ctx.words["known-agency"])
     kept = _drop_nested(sorted(set(found)))
     agencies: dict[str, Agency] = {}
@@ -347,8 +351,8 @@ def extract_organizations(ctx: Context) -> None:
         if not _generic_org(ctx.norm[start : m.end()], m.group(1)):
             spans.append((start, m.end()))
     spans.extend(_enumerated_members(ctx))
-    if any(ctx.norm.find(p, ctx.start, ctx.end) != -1 for p in ("民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "台盟")):
-        spans.extend((m.start(), m.end()) for m in ctx.finditer(PARTY_BODY))
+    # (no party named, no match: tried only where a party's name begins)
+    spans.extend((m.start(), m.end()) for m in ctx.finditer(PARTY_BODY))
     for start, end in _drop_nested(spans):
         name = ctx.original(start, end)
         if name.endswith("队") and re.search(r"(执法|交警|公安|消防|稽查|监察|武警)", name):

@@ -154,9 +154,9 @@ def literal_prefixes(pattern: re.Pattern[str], longest: int = 4, most: int = 256
     """Strings one of which begins every match of ``pattern`` (None when there are none to
     tell: a class of many characters, an optional part or a repeat first, ignored case).
 
-    Read from the parsed pattern: literals, small classes, groups and alternations are
-    followed from the start, zero-width assertions skipped, and the walk stops at the first
-    other item or once a string has ``longest`` characters — every string found so far
+    Read from the parsed pattern: literals, small classes, groups, alternations and
+    optional parts are followed from the start, zero-width assertions skipped, and the walk stops at the first
+    other item or once every string has ``longest`` characters — every string found so far
     still begins every match.
     """
     if pattern.flags & re.IGNORECASE:
@@ -193,6 +193,11 @@ def _prefixes(items: list[Any], longest: int, most: int) -> tuple[set[str], bool
             if inner is None:
                 return None
             strings, whole = inner
+        elif op in (_sre_constants.MAX_REPEAT, _sre_constants.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+            inner = _prefixes(list(av[2]), longest, most)  # an optional part: it, or nothing
+            if inner is None:
+                return None
+            strings, whole = inner[0] | {""}, inner[1]
         elif op is _sre_constants.BRANCH:
             branches = [_prefixes(list(b), longest, most) for b in av[1]]
             if any(b is None for b in branches):
@@ -204,7 +209,7 @@ def _prefixes(items: list[Any], longest: int, most: int) -> tuple[set[str], bool
         if len(out) * len(strings) > most:
             return out, False
         out = {p + x for p in out for x in strings}
-        if not whole or max(map(len, out)) >= longest:
+        if not whole or min(map(len, out)) >= longest:
             return out, False
     return out, True
 
