@@ -182,7 +182,7 @@ def _agency_start(ctx: Context, suffix_start: int) -> int | None:
         run += 1  # 我市清欠工作领导小组: 我市 is a pronoun, not part of the name
     if norm.startswith(_SYSTEMS, run):  # 民航江西安全监督管理局, 海关总署广东分署
         return run
-    if _ZONES_RE.search(norm, run, suffix_start):  # 东湖新技术开发区管委会
+    if suffix_start - run >= 2 and _ZONES_RE.search(norm, run, suffix_start):  # 东湖新技术开发区管委会
         return run
     regions = _sorted_region_starts(ctx)
     i = bisect_left(regions, run)  # a known region first: 和河南省… starts at 河南

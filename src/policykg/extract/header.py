@@ -7,6 +7,7 @@ salutation); the footer is the signature block, date, 公开方式 and 抄送 li
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..model import AgencyRef, Mention, Session
 from .base import Context, extractor, first_literal_match, line_start_matches, literal_matches
@@ -449,8 +450,7 @@ def _extract_self_number(ctx: Context, head_end: int) -> None:
         if span[0] >= head_end:
             break
         line = ctx.line_text(span)
-        # (a match holds an opening bracket: no bracket, no match)
-        for m in SELF_NUMBER.finditer(line) if _HAS_BRACKET.search(line) else ():
+        for m in _self_numbers(line):
             value = m.group(1).strip()
             if not _looks_like_own_number(value):
                 continue
@@ -463,7 +463,29 @@ def _extract_self_number(ctx: Context, head_end: int) -> None:
                 return
 
 
-_HAS_BRACKET = re.compile(r"[〔\[［【（(]")
+def _self_numbers(line: str) -> Iterator[re.Match[str]]:
+    """``SELF_NUMBER.finditer(line)``, tried only before a bracket followed by a year.
+
+    A match is Chinese characters (and spaces), an opening bracket, spaces and four digits:
+    so it starts in the run of Chinese characters and spaces before the first such bracket
+    at or after where the search goes on, or after that bracket.
+    """
+    pos, match = 0, SELF_NUMBER.match
+    while (anchor := _BRACKET_YEAR.search(line, pos)) is not None:
+        b = lo = anchor.start()
+        while lo > pos and ("\u4e00" <= line[lo - 1] <= "\u9fff" or line[lo - 1].isspace()):
+            lo -= 1
+        for s in range(lo, b - 1):  # at least two characters before the bracket
+            m = match(line, s)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = b + 1
+
+
+_BRACKET_YEAR = re.compile(r"[〔\[［【（(]\s*\d{4}")
 
 
 def _looks_like_own_number(value: str) -> bool:
