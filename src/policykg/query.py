@@ -24,18 +24,27 @@ short names, aliases and titles are ``"…"@zh``, document and proposal numbers 
 ``"…"``): its ``VALUES`` block has one row per form, so ``?e rdfs:label ?agency`` is an index
 lookup of each form, where ``FILTER(STR(?name) = ?agency)`` reads every name in the graph.
 
-Writing fast queries over the letter graphs (Oxigraph 0.5): the union default graph does not
-deduplicate, and every letter graph naming a shared entity (an agency, a document, a
-proposal) repeats its description, so ``?a a pol:Agency ; rdfs:label ?l`` gives one row per
-letter graph stating each triple — joins over such descriptions multiply by the number of
-letters. The named queries therefore start from a selective ``SELECT DISTINCT`` sub-select
-that looks the parameters up (the ``# bind`` groups: Oxigraph does not push a ``VALUES``
-block into a sub-select), collapse the copies in ``SELECT DISTINCT`` sub-selects before
-joining further, and fetch labels last, for the few rows left. Oxigraph evaluates a triple
-pattern joined after a sub-select once per row found so far, but joins two sub-selects by
-evaluating both in full; and it starts a group with the element it estimates smallest, so a
-step after a sub-select is written ``OPTIONAL { … } FILTER(BOUND(…))`` when a plain pattern
-there would look cheaper to start from than the sub-select.
+Writing fast queries over the letter graphs (Oxigraph 0.5; see ``queries/*.rq``):
+
+- The union default graph does not deduplicate, and every letter graph naming a shared
+  entity (an agency, a document, a proposal, a fund, a session) repeats its description, so
+  ``?a a pol:Agency ; rdfs:label ?l`` gives copies × copies rows. Collapse the copies with
+  ``SELECT DISTINCT`` before joining the next fact, and read labels (``STR()``) last.
+- Look parameters up by value in a ``SELECT DISTINCT`` sub-select (a ``# bind`` group).
+- Oxigraph starts a group with the element it estimates smallest, then joins every triple
+  pattern, path, union or OPTIONAL of patterns by evaluating it once per row found so far
+  (about 20 µs a lookup on a warm store, far more once the store outgrows the page cache),
+  but joins two sub-selects by evaluating both in full and hashing. So a selective query
+  is one small sub-select followed by patterns; a step after a nested sub-select is written
+  ``OPTIONAL { one pattern } FILTER(BOUND(…))`` (a plain pattern there could look cheaper to
+  start from); and a whole-graph listing writes each relation as its own sub-select, so that
+  it is scanned once (~1 µs a row) and hashed instead of looked up row by row.
+- A variable bound inside an OPTIONAL counts as possibly unbound for every later join, which
+  then falls back to hashing the whole other side; ``BIND(COALESCE(?x, <urn:policykg:none>)
+  AS ?y)`` makes it a join key again. ``FILTER EXISTS`` is pushed below a ``DISTINCT`` (so
+  runs once per copy) and costs ~0.1 ms; test a type with ``OPTIONAL { ?x a C . BIND(true AS
+  ?ok) } FILTER(BOUND(?ok))`` after collapsing instead.
+- ``ORDER BY`` compares decoded strings: sorting tens of thousands of rows takes seconds.
 
 Example::
 
