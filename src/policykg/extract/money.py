@@ -62,28 +62,28 @@ def extract_amounts(ctx: Context) -> None:
 
 # An amount ending at the 元 the search window stops at (the window ends right after it).
 _AMOUNT_BEFORE = re.compile(AMOUNT_RE.pattern.removesuffix("(?:人民币)?") + "$")
-# What an amount is written with before its 元, besides \\d and \\s (isdecimal, isspace).
+# What an amount is written with before its 元, besides \d and \s (isdecimal, isspace).
 _AMOUNT_CHARS = ",." + CN_NUM_CHARS
-_AMOUNT_STRIP = _AMOUNT_CHARS + "0123456789 \t\n\r\f\v"  # …and the ASCII \\d and \\s
+_AMOUNT_STRIP = _AMOUNT_CHARS + "0123456789 \t\n\r\f\v"  # …and the ASCII \d and \s
 _FIRST_DIGITS = CN_DIGIT_CHARS + "十0123456789"
 
 
 def _add_amount(ctx: Context, m: re.Match[str], end: int) -> None:
-    number, unit = m.group(1), m.group(3)
-    if number[0] not in _FIRST_DIGITS or _is_rate(ctx, m):
+    number, unit = m.group(1, 3)
+    if number[0] not in _FIRST_DIGITS:
         return
-    if m.start() > 0 and ctx.norm[m.start() - 1] in "0123456789.,":
+    start, norm = m.start(), ctx.norm
+    if unit is None and norm[m.end() : m.end() + 1] in _NOT_AMOUNT_NEXT:
+        return  # 元素, 元旦 …: words, not amounts (元/吨-style unit prices are still amounts)
+    if start > 0 and norm[start - 1] in "0123456789.,":
         return  # the tail of a longer number
     value = amount_to_cny(number, unit)
     if value is None or value == 0:
         return
-    ctx.record.amounts.append(Amount(ctx.original(m.start(), end), value, m.start(), end))
+    ctx.record.amounts.append(Amount(ctx.text[start:end], value, start, end))
 
 
-def _is_rate(ctx: Context, m: re.Match[str]) -> bool:
-    """Skip 元/吨-style unit prices? They are still amounts; only skip 元素/元旦 words."""
-    nxt = ctx.norm[m.end() : m.end() + 1]
-    return nxt in ("素", "旦", "首", "件") and m.group(3) is None
+_NOT_AMOUNT_NEXT = ("素", "旦", "首", "件")
 
 
 @extractor("funds", assigns=("funds",), order=35)
