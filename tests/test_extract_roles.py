@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from policykg.extract import extract_text, roles  # noqa: F401  (registers it)
+from policykg.extract import extract_text
 
 HEAD = "关于第35号提案的答复\n王五委员：\n您提出的《关于支持小微企业融资的提案》收悉，现答复如下：\n"
 TAIL = "\n\n某某市财政局\n2022年6月1日\n"

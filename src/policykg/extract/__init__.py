@@ -1,7 +1,7 @@
 """Stage 2 — extract: one record's text in, a LetterRecord with spans out.
 
 Each concern is its own extractor module (header, sections, documents, money,
-entities); they register themselves and run in their declared order.
+entities, roles); they register themselves and run in their declared order.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import hashlib
 
 from ..model import LetterRecord
 from ..read import SourceText, normalize
-from . import documents, entities, header, money, sections  # noqa: F401  (registers extractors)
+from . import documents, entities, header, money, roles, sections  # noqa: F401  (registers extractors)
 from .base import Context, get_extractor, registered
 from .records import detect_kind, is_empty_template, split_records
 
