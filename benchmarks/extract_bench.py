@@ -13,12 +13,15 @@ Example::
     python benchmarks/extract_bench.py                     # seed letters + 1,000 generated
     python benchmarks/extract_bench.py --runs 5 --json /tmp/extract.json
     python benchmarks/extract_bench.py --profile /tmp/prof.txt   # pyinstrument, 100 letters
+    # before/after: alternate runs with another checkout's src/ (e.g. from `git archive`)
+    python benchmarks/extract_bench.py --runs 5 --compare /tmp/old/src
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -93,7 +96,8 @@ def child(folder: str) -> None:
 
 
 def profile(folder: str, out: Path, limit: int) -> None:
-    """A pyinstrument profile of extraction over the first ``limit`` letters (after warm-up)."""
+    """A pyinstrument profile of extraction over ``limit`` letters, after the start-up and
+    ``limit`` other letters (so the memoised lookups and lazily compiled patterns are warm)."""
     from pyinstrument import Profiler
 
     from policykg.extract.matcher import _combined
@@ -102,20 +106,33 @@ def profile(folder: str, out: Path, limit: int) -> None:
 
     load_gazetteer()
     _combined()
-    files = list(source_keys([folder]))[:limit]
+    files = list(source_keys([folder]))
+    for file, key in files[:limit]:
+        extract_one(file, key)
     profiler = Profiler(interval=0.0005)
     profiler.start()
-    for file, key in files:
+    for file, key in files[limit : 2 * limit]:
         extract_one(file, key)
     profiler.stop()
-    out.write_text(profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+    note = (
+        f"# extract_one over letters {limit}-{2 * limit - 1} of {folder} (benchmarks/generate.py), after\n"
+        f"# the start-up and letters 0-{limit - 1}: python benchmarks/extract_bench.py --profile FILE.\n"
+        "# pyinstrument samples wall time and charges a C call's cost (and its own overhead per\n"
+        "# call) to the calling Python line: loops with many small C calls look heavier than they\n"
+        "# are (find_words' loop over the automaton's matches most of all).\n"
+    )
+    out.write_text(note + profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- parent
 
 
-def run(folder: Path) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", str(folder)], capture_output=True, text=True, check=True)
+def run(folder: Path, src: str | None = None) -> dict:
+    """One fresh child process over ``folder`` (importing policykg from ``src`` if given)."""
+    env = dict(os.environ, PYTHONPATH=src) if src else None
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", str(folder)], capture_output=True, text=True, check=True, env=env
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -154,6 +171,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=Path, default=ROOT / "data" / "letters", help="the seed letters")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--profile", type=Path, help="write a pyinstrument profile of 100 generated letters")
+    parser.add_argument("--compare", metavar="SRC", help="also run another checkout's src/ (alternating runs)")
+    parser.add_argument("--letters", type=Path, action="append", default=[], help="more folders to measure")
     args = parser.parse_args()
     if args.child:
         child(args.child)
@@ -164,7 +183,15 @@ def main() -> None:
     corpora = [("seed letters", args.seeds)]
     if args.generated:
         corpora.append((f"generated-{args.generated}", generated(args.generated, args.work)))
-    results = [summary(name, [run(folder) for _ in range(args.runs)]) for name, folder in corpora]
+    corpora += [(str(folder), folder) for folder in args.letters]
+    results = []
+    for name, folder in corpora:
+        if args.compare:  # alternate, so that the load of a shared machine hits both alike
+            pairs = [(run(folder, args.compare), run(folder)) for _ in range(args.runs)]
+            results.append(summary(f"{name} [{args.compare}]", [a for a, _ in pairs]))
+            results.append(summary(name, [b for _, b in pairs]))
+        else:
+            results.append(summary(name, [run(folder) for _ in range(args.runs)]))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
