@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
@@ -17,7 +17,7 @@ from typing import Any
 
 from ..model import LetterRecord
 from . import lexicon  # noqa: F401  (registers the verbs)
-from .matcher import find_words, pattern_kind
+from .matcher import anchor_plan, find_words, pattern_kind
 
 # Characters that end a sentence, for provenance and for keeping patterns inside one.
 SENTENCE_END = "。！？；!?;\n"
@@ -55,17 +55,37 @@ class Context:
         the same matches as ``pattern.finditer``, without a scan of every position.
         """
         kind = pattern_kind(pattern)
-        if kind is None:
-            return list(pattern.finditer(self.norm, self.start, self.end))
+        if kind is not None:
+            starts: list[int] | Iterable[int] = self.word_starts(kind)
+        else:
+            plan = anchor_plan(pattern)
+            if plan is None:
+                return list(pattern.finditer(self.norm, self.start, self.end))
+            starts = self._anchored_starts(plan)
         found = []
         pos, norm, end, match = self.start, self.norm, self.end, pattern.match
-        for p in self.word_starts(kind):
+        for p in starts:
             if p >= pos:
                 m = match(norm, p, end)
                 if m is not None:
                     found.append(m)
                     pos = m.end() if m.end() > p else p + 1
         return found
+
+    def _anchored_starts(self, plan: tuple[tuple[str, int, int], ...]) -> list[int]:
+        """Where a match can begin, ascending: ``lo`` to ``hi`` characters before each
+        occurrence of one of the plan's literals in the record (matcher.anchor_plan)."""
+        norm, start, end = self.norm, self.start, self.end
+        found: set[int] = set()
+        for literal, lo, hi in plan:
+            i = norm.find(literal, start + lo, end)
+            while i != -1:
+                if lo == hi:
+                    found.add(i - lo)
+                else:
+                    found.update(range(max(start, i - hi), i - lo + 1))
+                i = norm.find(literal, i + 1, end)
+        return sorted(found)
 
     def word_starts(self, kind: str) -> list[int]:
         """Where words of a registered list begin in the record, ascending, once each."""

@@ -15,6 +15,7 @@ offsets are halved back; a text with characters outside the BMP is matched as it
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
@@ -150,68 +151,137 @@ def pattern_kind(pattern: re.Pattern[str]) -> str | None:
     return _PATTERN_KINDS.get(pattern)
 
 
+_PLANS: dict[re.Pattern[str], tuple[tuple[str, int, int], ...] | None] = {}
+
+
+def anchor_plan(pattern: re.Pattern[str]) -> tuple[tuple[str, int, int], ...] | None:
+    """``literal_anchors(pattern)`` when finding the literals with str.find beats re's own
+    scan (not when the pattern opens with a literal: re searches for that one itself, or
+    when there are too many literals), else None; worked out once per pattern."""
+    try:
+        return _PLANS[pattern]
+    except KeyError:
+        pass
+    items = _parsed(pattern)
+    first = next((op for op, _ in items or () if op not in (_sre_constants.AT, _sre_constants.ASSERT, _sre_constants.ASSERT_NOT)), None)
+    plan = None
+    if items is not None and first is not _sre_constants.LITERAL:
+        anchors = literal_anchors(pattern)
+        if anchors is not None and len(anchors) <= 32:
+            plan = anchors
+    _PLANS[pattern] = plan
+    return plan
+
+
 def literal_prefixes(pattern: re.Pattern[str], longest: int = 4, most: int = 256) -> frozenset[str] | None:
     """Strings one of which begins every match of ``pattern`` (None when there are none to
-    tell: a class of many characters, an optional part or a repeat first, ignored case).
+    tell: a class of many characters or a repeat first, ignored case).
 
     Read from the parsed pattern: literals, small classes, groups, alternations and
-    optional parts are followed from the start, zero-width assertions skipped, and the walk stops at the first
-    other item or once every string has ``longest`` characters — every string found so far
-    still begins every match.
+    optional parts are followed from the start, zero-width assertions skipped; a string
+    stops growing at the first other item, and all once every string has ``longest``
+    characters — every string found still begins every match.
     """
+    items = _parsed(pattern)
+    if items is None:
+        return None
+    found = _prefixes(items, longest, most)
+    if found is None or ("", False) in found or ("", True) in found:
+        return None
+    strings = {x for x, _ in found}
+    # a string with another one as its prefix adds no place to try
+    return frozenset(x for x in strings if not any(x != y and x.startswith(y) for y in strings))
+
+
+def _parsed(pattern: re.Pattern[str]) -> list[Any] | None:
     if pattern.flags & re.IGNORECASE:
         return None
     try:
-        items = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+        return list(_sre_parser.parse(pattern.pattern, pattern.flags))
     except Exception:  # noqa: BLE001 — an unparsable pattern is simply not sped up
         return None
-    found = _prefixes(items, longest, most)
-    if found is None or "" in found[0]:
-        return None
-    # a string with another one as its prefix adds no place to try
-    return frozenset(x for x in found[0] if not any(x != y and x.startswith(y) for y in found[0]))
 
 
-def _prefixes(items: list[Any], longest: int, most: int) -> tuple[set[str], bool] | None:
-    """(strings, whole): strings one of which begins every match of the sequence ``items``,
-    and whether each string is a whole match of it (so what follows can be appended)."""
-    out = {""}
+def _prefixes(items: list[Any], longest: int, most: int) -> set[tuple[str, bool]] | None:
+    """Pairs (string, whole): every match of the sequence ``items`` begins with one of the
+    strings; a whole one is all the match, so what follows the sequence may extend it."""
+    state = {("", True)}
     for op, av in items:
         if op in (_sre_constants.AT, _sre_constants.ASSERT, _sre_constants.ASSERT_NOT):
             continue  # zero width
         if op is _sre_constants.LITERAL:
-            strings, whole = {chr(av)}, True
+            item: set[tuple[str, bool]] | None = {(chr(av), True)}
         elif op is _sre_constants.IN:
             chars = _class_chars(av)
-            if chars is None:
-                return out, False
-            strings, whole = chars, True
+            item = None if chars is None else {(c, True) for c in chars}
         elif op is _sre_constants.SUBPATTERN:
             if (av[1] | av[2]) & re.IGNORECASE:
                 return None
-            inner = _prefixes(list(av[3]), longest, most)
-            if inner is None:
+            item = _prefixes(list(av[3]), longest, most)
+            if item is None:
                 return None
-            strings, whole = inner
         elif op in (_sre_constants.MAX_REPEAT, _sre_constants.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
-            inner = _prefixes(list(av[2]), longest, most)  # an optional part: it, or nothing
-            if inner is None:
+            item = _prefixes(list(av[2]), longest, most)  # an optional part: it, or nothing
+            if item is None:
                 return None
-            strings, whole = inner[0] | {""}, inner[1]
+            item = item | {("", True)}
         elif op is _sre_constants.BRANCH:
-            branches = [_prefixes(list(b), longest, most) for b in av[1]]
-            if any(b is None for b in branches):
-                return None
-            strings = {x for b in branches for x in b[0]}  # type: ignore[index]
-            whole = all(b[1] for b in branches)  # type: ignore[index]
+            item = set()
+            for branch in av[1]:
+                found = _prefixes(list(branch), longest, most)
+                if found is None:
+                    return None
+                item |= found
         else:
-            return out, False
-        if len(out) * len(strings) > most:
-            return out, False
-        out = {p + x for p in out for x in strings}
-        if not whole or min(map(len, out)) >= longest:
-            return out, False
-    return out, True
+            item = None
+        if item is None or len(state) * len(item) > most:
+            return {(x, False) for x, _ in state}  # nothing more to append
+        state = {(x, False) for x, whole in state if not whole} | {
+            (x + y, whole) for x, open_ in state if open_ for y, whole in item
+        }
+        if all(not whole or len(x) >= longest for x, whole in state):
+            return {(x, False) for x, _ in state}
+    return state
+
+
+def literal_anchors(pattern: re.Pattern[str], widest: int = 24) -> tuple[tuple[str, int, int], ...] | None:
+    """(literal, lo, hi) triples: every match of ``pattern`` holds one of the literals,
+    beginning between ``lo`` and ``hi`` characters after the match's start (None when the
+    pattern gives none). The strings a match begins with (``literal_prefixes``) when it
+    has them; else the first literal of the pattern, after parts of bounded width (at most
+    ``widest`` apart), e.g. ``[\\u4e00-\\u9fff]{2,6}?券项目`` → (券项目, 2, 6)."""
+    prefixes = literal_prefixes(pattern)
+    if prefixes is not None:
+        return tuple((x, 0, 0) for x in sorted(prefixes))
+    items = _parsed(pattern)
+    if items is None:
+        return None
+    flat: list[Any] = []
+
+    def flatten(seq: list[Any]) -> bool:  # groups are transparent for positions
+        for op, av in seq:
+            if op is _sre_constants.SUBPATTERN:
+                if (av[1] | av[2]) & re.IGNORECASE or not flatten(list(av[3])):
+                    return False
+            else:
+                flat.append((op, av))
+        return True
+
+    if not flatten(items):
+        return None
+    lo = hi = 0
+    for i, (op, av) in enumerate(flat):
+        if op is _sre_constants.LITERAL:
+            literal = "".join(chr(v) for _, v in itertools.takewhile(lambda it: it[0] is _sre_constants.LITERAL, flat[i:]))
+            return ((literal, lo, hi),)
+        try:
+            width = _sre_parser.SubPattern(_sre_parser.State(), [(op, av)]).getwidth()
+        except Exception:  # noqa: BLE001 — e.g. a back reference: no anchor
+            return None
+        lo, hi = lo + width[0], hi + width[1]
+        if hi - lo > widest:
+            return None
+    return None
 
 
 def _class_chars(items: list[Any]) -> set[str] | None:
