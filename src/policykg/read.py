@@ -49,6 +49,8 @@ _FOLD[0x00A0] = 0x20
 
 _FOLD_CHARS = {chr(src): chr(dst) for src, dst in _FOLD.items()}
 _WIDE = re.compile("[" + "".join(_FOLD_CHARS) + "]")
+# The full-width characters nearly every letter holds, replaced first without a scan for them.
+_COMMON_WIDE = "，：（）；\u3000"
 _last_folded: tuple[str, str] = ("", "")  # (text, normalize(text)) of the last long text
 
 
@@ -58,19 +60,36 @@ def normalize(text: str) -> str:
     >>> normalize("深ｉ企（２０２０）")
     '深i企(2020)'
     """
-    # Same result as ``text.translate(_FOLD)``, 5x faster on a letter: translate looks up
-    # every character in the table, while a letter holds only a handful of distinct
-    # full-width ones, each replaced in one C pass. A letter's text is normalised by
-    # extraction and again by resolve; the second call reuses the first result.
+    # Same result as ``text.translate(_FOLD)``, ~10x faster on a letter: translate looks
+    # up every character in the table, while a letter holds only a handful of distinct
+    # full-width ones, each replaced in one C pass. The common ones are replaced first;
+    # whether any other one is left is told by the UTF-16 bytes (an 0xFF high byte, or
+    # U+3000 / U+00A0), and only then are they looked for. A letter's text is normalised
+    # by extraction and again by resolve; the second call reuses the first result.
     global _last_folded
     if text is _last_folded[0]:
         return _last_folded[1]
     folded = text
-    for ch in set(_WIDE.findall(text)):
-        folded = folded.replace(ch, _FOLD_CHARS[ch])
+    for ch in _COMMON_WIDE:
+        if ch in folded:
+            folded = folded.replace(ch, _FOLD_CHARS[ch])
+    if "\u00a0" in folded or _has_ff_unit(folded):
+        for ch in set(_WIDE.findall(folded)):
+            folded = folded.replace(ch, _FOLD_CHARS[ch])
     if len(text) > 256:
         _last_folded = (text, folded)
     return folded
+
+
+def _has_ff_unit(text: str) -> bool:
+    """True if ``text`` may hold a character U+FF00–U+FFFF (a UTF-16 unit with high byte 0xFF)."""
+    units = text.encode("utf-16-be", "surrogatepass")
+    i = units.find(b"\xff")
+    while i != -1:
+        if i % 2 == 0:  # a high byte, not the low byte of some other character
+            return True
+        i = units.find(b"\xff", i + 1)
+    return False
 
 
 @dataclass(slots=True)
