@@ -32,14 +32,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 
-def generated(n: int, work: Path) -> Path:
-    folder = work / f"l{n}"
+def generated(n: int, work: Path, seed: int = 1) -> Path:
+    folder = work / (f"l{n}" if seed == 1 else f"l{n}-seed{seed}")
     done = folder / ".complete"
     if not done.exists():
         sys.path.insert(0, str(HERE))
         from generate import generate
 
-        generate(n, folder)
+        generate(n, folder, seed=seed)
         done.write_text("ok")
     return folder
 
@@ -47,8 +47,13 @@ def generated(n: int, work: Path) -> Path:
 # --------------------------------------------------------------------------- child
 
 
-def child(folder: str) -> None:
-    """One run: start-up, then every letter of ``folder``; prints JSON figures."""
+def child(folder: str, warm: str | None = None) -> None:
+    """One run: start-up, then every letter of ``folder``; prints JSON figures.
+
+    ``warm``: letters extracted first and timed apart — what a long run has paid once
+    (patterns compiled on first use, the first lookups of common names) before it gets to
+    a small corpus such as the seed letters.
+    """
     t0 = time.process_time()
     from policykg.extract import extract_source
     from policykg.extract.matcher import _combined
@@ -61,6 +66,11 @@ def child(folder: str) -> None:
     gaz = load_gazetteer()
     _combined()
     t2 = time.process_time()
+    for file, key in source_keys([warm] if warm else []):
+        source = read_file(file)
+        for rec in extract_source(source, key)[0]:
+            resolve_record(rec, source.text, gaz)
+    t3 = time.process_time()
     files = list(source_keys([folder]))
     parts: dict[str, list[float]] = {"read": [], "normalize": [], "extract": [], "resolve": []}
     per_letter: list[float] = []
@@ -89,7 +99,7 @@ def child(folder: str) -> None:
     link_corpus(records)
     g = clock()
     print(json.dumps({
-        "imports": t1 - t0, "warmup": t2 - t1, "files": len(files), "bytes": size,
+        "imports": t1 - t0, "warmup": t2 - t1, "warm_letters": t3 - t2, "files": len(files), "bytes": size,
         "total": sum(per_letter), "median_ms": statistics.median(per_letter) * 1000,
         "parts": {k: sum(v) for k, v in parts.items()}, "loop": f - t2, "link": g - f,
     }))  # fmt: skip
@@ -127,12 +137,11 @@ def profile(folder: str, out: Path, limit: int) -> None:
 # --------------------------------------------------------------------------- parent
 
 
-def run(folder: Path, src: str | None = None) -> dict:
+def run(folder: Path, src: str | None = None, warm: Path | None = None) -> dict:
     """One fresh child process over ``folder`` (importing policykg from ``src`` if given)."""
     env = dict(os.environ, PYTHONPATH=src) if src else None
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", str(folder)], capture_output=True, text=True, check=True, env=env
-    )
+    command = [sys.executable, __file__, "--child", str(folder)] + (["--warm-folder", str(warm)] if warm else [])
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -146,16 +155,17 @@ def summary(name: str, runs: list[dict]) -> dict:
         "median_ms_per_letter": med(r["median_ms"] for r in runs),
         "mean_ms_per_letter": total / files * 1000,
         "imports_s": med(r["imports"] for r in runs), "warmup_s": med(r["warmup"] for r in runs),
-        "link_s": med(r["link"] for r in runs),
+        "link_s": med(r["link"] for r in runs), "warm_letters_s": med(r["warm_letters"] for r in runs),
         "parts_ms_per_letter": {k: med(r["parts"][k] for r in runs) / files * 1000 for k in runs[0]["parts"]},
         "letters_per_s_each_run": sorted(round(files / r["total"], 1) for r in runs),
     }  # fmt: skip
     parts = ", ".join(f"{k} {v:.2f}" for k, v in out["parts_ms_per_letter"].items())
+    warm = f" + warm-up letters {out['warm_letters_s']:.2f} s" if out["warm_letters_s"] else ""
     print(
         f"{name}: {files} letters, {out['mb']:.2f} MB — {out['letters_per_s']:.0f} letters/s, "
         f"{out['mb_per_s']:.2f} MB/s, median {out['median_ms_per_letter']:.2f} ms/letter "
         f"(mean {out['mean_ms_per_letter']:.2f}); per letter: {parts} ms; "
-        f"start-up: imports {out['imports_s']:.2f} s + automaton/gazetteer {out['warmup_s']:.2f} s; "
+        f"start-up: imports {out['imports_s']:.2f} s + automaton/gazetteer {out['warmup_s']:.2f} s{warm}; "
         f"link_corpus {out['link_s'] * 1000:.0f} ms; runs: {out['letters_per_s_each_run']} letters/s",
         flush=True,
     )
@@ -165,6 +175,11 @@ def summary(name: str, runs: list[dict]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--warm-folder", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--warm", type=int, default=0, metavar="N",
+        help="first extract N generated letters of another seed, timed apart (warm start)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="fresh-process runs per corpus (median)")
     parser.add_argument("--generated", type=int, default=1000, help="generated letters (0: none)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/e"), help="where generated letters live")
@@ -175,7 +190,7 @@ def main() -> None:
     parser.add_argument("--letters", type=Path, action="append", default=[], help="more folders to measure")
     args = parser.parse_args()
     if args.child:
-        child(args.child)
+        child(args.child, str(args.warm_folder) if args.warm_folder else None)
         return
     if args.profile:
         profile(str(generated(args.generated or 1000, args.work)), args.profile, 100)
@@ -184,14 +199,15 @@ def main() -> None:
     if args.generated:
         corpora.append((f"generated-{args.generated}", generated(args.generated, args.work)))
     corpora += [(str(folder), folder) for folder in args.letters]
+    warm = generated(args.warm, args.work, seed=2) if args.warm else None
     results = []
     for name, folder in corpora:
         if args.compare:  # alternate, so that the load of a shared machine hits both alike
-            pairs = [(run(folder, args.compare), run(folder)) for _ in range(args.runs)]
+            pairs = [(run(folder, args.compare, warm), run(folder, None, warm)) for _ in range(args.runs)]
             results.append(summary(f"{name} [{args.compare}]", [a for a, _ in pairs]))
             results.append(summary(name, [b for _, b in pairs]))
         else:
-            results.append(summary(name, [run(folder) for _ in range(args.runs)]))
+            results.append(summary(name, [run(folder, None, warm) for _ in range(args.runs)]))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
