@@ -787,6 +787,12 @@ def make_drawing(
         )
     before = len(drawing.graph.nodes)
     drawing.graph = trim(drawing.graph, max_nodes, distance)
+    _note_trimming(drawing, before, max_nodes, focus)
+    return drawing
+
+
+def _note_trimming(drawing: Drawing, before: int, max_nodes: int, focus: str | None) -> None:
+    """Set ``drawing.dropped`` and say in the notes what ``--max-nodes`` left out."""
     drawing.dropped = before - len(drawing.graph.nodes)
     if drawing.dropped:
         by = "距焦点远近和连接数" if focus else "连接数"
@@ -794,7 +800,6 @@ def make_drawing(
             f"已裁剪：{before} 个实体超过上限 {max_nodes}（--max-nodes），按{by}保留 "
             f"{len(drawing.graph.nodes)} 个，另有 {drawing.dropped} 个未显示。"
         )
-    return drawing
 
 
 # ---------------------------------------------------------------------------------------------
@@ -976,6 +981,95 @@ def _open(store: Store | str | None) -> Store:
     return Store(spec, read_only=True)
 
 
+def _name_drawn(
+    store: Store, drawing: Drawing, nodes: dict[str, Node], edges: Iterable[Edge]
+) -> None:
+    """Read the names and numbers of the drawn entities and of the proposals their letters
+    are about (``edges`` may be all relations or only those of the drawn entities), and note
+    what each drawn letter is about."""
+    drawn = drawing.graph.nodes
+    links = [
+        e
+        for e in edges
+        if e.source in drawn and _local(e.predicate) in LETTER_LINKS and e.target in nodes
+        and nodes[e.source].cls in LETTER_CLASSES
+    ]  # fmt: skip
+    named = {iri: nodes[iri] for iri in drawn.keys() | {e.target for e in links}}
+    _load_literals(store, named, KEY_PROPS)
+    _name_letters(EntityGraph(named, links))
+
+
+def _best_connected(store: Store, max_nodes: int) -> Drawing | None:
+    """The whole graph cut to its ``max_nodes`` best-connected entities, read without
+    loading every entity and relation: the degrees are counted by the store, then only the
+    kept entities' classes and relations are read. None when the cut would keep entities
+    without relations (or keep everything): then the whole graph is read instead.
+
+    Gives the drawing ``make_drawing(load_graph(store), max_nodes=max_nodes)`` gives."""
+    classes, links = _class_values(), _values(edge_predicates())
+    rows = _term_rows(
+        store,
+        f"""SELECT ?n (COUNT(*) AS ?degree) WHERE {{
+          {{
+            SELECT DISTINCT ?s ?p ?o WHERE {{
+              {{ SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {links} }} ?s ?p ?o . FILTER(isIRI(?o)) }} }}
+              {{ SELECT DISTINCT ?s WHERE {{ VALUES ?t {{ {classes} }} ?s a ?t . FILTER(isIRI(?s)) }} }}
+              {{ SELECT DISTINCT ?o WHERE {{ VALUES ?t {{ {classes} }} ?o a ?t . FILTER(isIRI(?o)) }} }}
+            }}
+          }}
+          VALUES ?end {{ 1 2 }}
+          BIND(IF(?end = 1, ?s, ?o) AS ?n)
+        }} GROUP BY ?n""",
+    )
+    degree = {row["n"].value: int(row["degree"].value) for row in rows}  # type: ignore[union-attr]
+    total_rows = _rows(
+        store,
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s WHERE {{
+            VALUES ?t {{ {classes} }} ?s a ?t . FILTER(isIRI(?s)) }} }}""",
+    )
+    total = int(next(total_rows)["n"] or 0)
+    if total <= max_nodes or len(degree) < max_nodes:
+        return None
+    kept = sorted(degree, key=lambda iri: (-degree[iri], iri))[:max_nodes]
+    nodes = _classes(store, kept)
+    edges: set[Edge] = set()
+    for row in _rows(
+        store,
+        f"""SELECT DISTINCT ?s ?p ?o WHERE {{
+            VALUES (?s ?p) {{ {_pairs(kept, edge_predicates())} }} ?s ?p ?o . FILTER(isIRI(?o)) }}""",
+    ):
+        edges.add(Edge(row["s"], row["p"], row["o"]))  # type: ignore[arg-type]
+    # the proposals the drawn letters are about need not be drawn: find which are entities
+    about = {
+        e.target
+        for e in edges
+        if _local(e.predicate) in LETTER_LINKS and nodes[e.source].cls in LETTER_CLASSES
+    }
+    known = {**_classes(store, sorted(about - nodes.keys())), **nodes}
+    relations = sorted(
+        (e for e in edges if e.target in known), key=lambda e: (e.source, e.predicate, e.target)
+    )
+    drawing = Drawing(
+        EntityGraph(dict(sorted(nodes.items())), [e for e in relations if e.target in nodes])
+    )
+    _note_trimming(drawing, total, max_nodes, None)
+    _name_drawn(store, drawing, known, relations)
+    return drawing
+
+
+def _classes(store: Store, iris: list[str]) -> dict[str, Node]:
+    """Entities among ``iris`` with the class each is drawn as (others left out)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for batch in _batches(iris, 200):
+        pairs = _pairs(batch, [POL + s.key for s in STYLES])
+        for row in _rows(
+            store, f"SELECT DISTINCT ?s ?t WHERE {{ VALUES (?s ?t) {{ {pairs} }} ?s a ?t }}"
+        ):
+            found[row["s"]].add(row["t"].removeprefix(POL))  # type: ignore[index,union-attr]
+    order = [s.key for s in STYLES]
+    return {iri: Node(iri, next(k for k in order if k in types)) for iri, types in found.items()}
+
+
 def write_viz(
     path: Path,
     store: Store | str | None = None,
@@ -993,26 +1087,22 @@ def write_viz(
     """
     from .build import write_atomic
 
+    if max_nodes < 1:
+        raise VizError("--max-nodes must be at least 1")
     opened = _open(store)
-    if focus is None:
-        # Names are read only for the entities drawn (and the proposals their letters are
-        # about): trimming by degree needs none, and a large store has tens of thousands.
-        graph = EntityGraph(nodes := _load_nodes(opened), _load_edges(opened, nodes))
-    else:
-        graph = load_graph(opened, details=False)  # the focus is found by name
-    if not graph.nodes and not allow_empty:
-        raise VizError(f"the store {opened.spec} holds no entities; run policykg build first")
-    drawing = make_drawing(graph, focus=focus, depth=depth, max_nodes=max_nodes)
-    if focus is None:
-        drawn = drawing.graph.nodes
-        about = {
-            e.target
-            for e in graph.edges
-            if e.source in drawn and _local(e.predicate) in LETTER_LINKS
-            and graph.nodes[e.source].cls in LETTER_CLASSES
-        }  # fmt: skip
-        _load_literals(opened, {iri: graph.nodes[iri] for iri in drawn.keys() | about}, KEY_PROPS)
-        _name_letters(graph)
+    drawing = _best_connected(opened, max_nodes) if focus is None else None
+    if drawing is None:
+        if focus is None:
+            # Names are read only for the entities drawn (and the proposals their letters
+            # are about): trimming by degree needs none.
+            graph = EntityGraph(nodes := _load_nodes(opened), _load_edges(opened, nodes))
+        else:
+            graph = load_graph(opened, details=False)  # the focus is found by name
+        if not graph.nodes and not allow_empty:
+            raise VizError(f"the store {opened.spec} holds no entities; run policykg build first")
+        drawing = make_drawing(graph, focus=focus, depth=depth, max_nodes=max_nodes)
+        if focus is None:
+            _name_drawn(opened, drawing, graph.nodes, graph.edges)
     load_details(opened, drawing.graph.nodes)
     write_atomic(path, render_html(drawing).encode("utf-8"))
     shown = drawing.graph
