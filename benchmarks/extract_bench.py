@@ -124,6 +124,7 @@ def profile(folder: str, out: Path, limit: int) -> None:
     for file, key in files[limit : 2 * limit]:
         extract_one(file, key)
     profiler.stop()
+    table = _cpu_by_part(files[2 * limit : 2 * limit + 5 * limit])
     note = (
         f"# extract_one over letters {limit}-{2 * limit - 1} of {folder} (benchmarks/generate.py), after\n"
         f"# the start-up and letters 0-{limit - 1}: python benchmarks/extract_bench.py --profile FILE.\n"
@@ -131,7 +132,49 @@ def profile(folder: str, out: Path, limit: int) -> None:
         "# call) to the calling Python line: loops with many small C calls look heavier than they\n"
         "# are (find_words' loop over the automaton's matches most of all).\n"
     )
-    out.write_text(note + profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+    out.write_text(note + table + profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+
+
+def _cpu_by_part(files: list) -> str:
+    """CPU time (process_time) per letter of each stage and extractor, over ``files``."""
+    from policykg import pipeline
+    from policykg.extract import base
+
+    spent: dict[str, float] = {}
+    clock = time.process_time
+
+    def timed(name: str, fn):  # noqa: ANN001, ANN202
+        def run(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            t = clock()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + clock() - t
+
+        return run
+
+    saved = dict(base._REGISTRY)
+    saved_stages = pipeline.read_file, pipeline.resolve_record, base.find_words
+    for name, ext in saved.items():
+        base._REGISTRY[name] = base.Extractor(ext.name, ext.assigns, timed("extractor " + name, ext.run), ext.order)
+    pipeline.read_file = timed("read_file", pipeline.read_file)
+    pipeline.resolve_record = timed("resolve_record", pipeline.resolve_record)
+    base.find_words = timed("find_words (in header)", base.find_words)
+    try:
+        total = clock()
+        for file, key in files:
+            pipeline.extract_one(file, key)
+        total = clock() - total
+    finally:
+        base._REGISTRY.update(saved)
+        pipeline.read_file, pipeline.resolve_record, base.find_words = saved_stages
+    n = len(files)
+    lines = [f"# CPU time per letter over {n} further letters (process_time): {total / n * 1000:.2f} ms in all"]
+    for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+        lines.append(f"#   {name:24s} {seconds / n * 1000:.2f} ms")
+    lines.append("#   (find_words, the one pass over the record for all word lists, is paid by the first")
+    lines.append("#   extractor to ask for Context.words: header, whose figure includes it)")
+    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- parent
