@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 from ..gazetteer import load_gazetteer
 from ..model import Agency, Mention, Organization
-from .base import Context, extractor, literal_matches
+from .base import Context, extractor, literal_matches, walk_back
 from .lexicon import VERBS_BEFORE_NAMES
 from .matcher import WordMatcher, register_pattern, register_words
 
@@ -218,26 +218,18 @@ def _agency_run(ctx: Context, suffix_start: int) -> int:
         return verb
     if m is None or stop == lo or m.group(1) not in ")）(（":
         return stop
-    # a bracket first: the walk takes a bracketed part whole
+    # a bracket first: the walk takes a bracketed part whole (rare, so the plain walk)
     verb_ends = ctx.verb_ends
-    run, depth = suffix_start, 0
-    while run > floor and suffix_start - run < 30:
-        ch = norm[run - 1]
-        if ch in ")）":
-            depth += 1
-        elif ch in "(（":
-            if depth == 0:
-                break
-            depth -= 1
-        elif depth == 0 and (
+
+    def stops(ch: str, at: int) -> bool:
+        return (
             ch in _INNER_STOP
             or not "\u4e00" <= ch <= "\u9fff"
-            or run in verb_ends
-            or ch == "和" and norm[run - 2 : run - 1] in _AGENCY_LAST and run - 2 >= floor
-        ):
-            break
-        run -= 1
-    return run
+            or at in verb_ends
+            or ch == "和" and norm[at - 2 : at - 1] in _AGENCY_LAST and at - 2 >= floor
+        )
+
+    return walk_back(ctx, suffix_start, 30, stops)[0]
 
 
 _AGENCY_LAST = set("局厅委办部府院署")
@@ -487,19 +479,10 @@ _ORG_STOPPER = re.compile(
 
 def _walk_org_slow(ctx: Context, pos: int) -> int:
     """_walk_org one character at a time (brackets are taken whole)."""
-    norm, floor = ctx.norm, ctx.start
-    verb_ends = ctx.verb_ends
-    # walk_back(ctx, pos, 24, stops), inlined, with these stops:
-    start, depth = pos, 0
-    while start > floor and pos - start < 24:
-        at, ch = start, norm[start - 1]
-        if ch in ")）":
-            depth += 1
-        elif ch in "(（":
-            if depth == 0:
-                break
-            depth -= 1
-        elif depth == 0 and (
+    norm, verb_ends = ctx.norm, ctx.verb_ends
+
+    def stops(ch: str, at: int) -> bool:
+        return (
             ch in _ORG_STOP
             or not ("\u4e00" <= ch <= "\u9fff" or ch.isalpha())
             or at in verb_ends
@@ -510,10 +493,10 @@ def _walk_org_slow(ctx: Context, pos: int) -> int:
             or ch == "和" and norm.endswith(_ORG_END, 0, at - 1)
             # an agency's name ends here: 市应急管理局企业复工备案平台
             or ch in "局厅" and at < pos
-        ):
-            break
-        start -= 1
-    if depth != 0:  # unbalanced brackets
+        )
+
+    start, balanced = walk_back(ctx, pos, 24, stops)
+    if not balanced:
         return pos
     return _first_region_outside_brackets(ctx, start, pos)
 
