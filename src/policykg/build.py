@@ -44,7 +44,7 @@ from .pipeline import (
     process_files,
     source_keys,
 )
-from .rdf import PREFIXES, serialize_nquads, turtle_and_trig
+from .rdf import PREFIXES, turtle_and_trig
 from .resolve import link_corpus, title_key
 from .store import MANIFEST_GRAPH, FileEntry, RecordEntry, Store, StoreError
 
@@ -428,18 +428,6 @@ def ingest_extracted(result: Extracted, store: Store) -> None:
 # --------------------------------------------------------------------------- outputs
 
 
-def sorted_export(store: Store, fmt: str) -> bytes:
-    """The store's letter graphs in ``fmt`` (turtle, trig, nt, nquads), fully sorted with
-    prefixes: byte-identical for the same content, however it was loaded.
-
-    One N-Quads dump of the store, then ``rdf.serialize_nquads`` on its text: the union
-    (turtle, nt) drops the triples repeated across letter graphs without a SPARQL
-    CONSTRUCT, and no rdflib term is built.
-    """
-    nquads = store.dump(ox.RdfFormat.N_QUADS)  # the manifest graph left out
-    return serialize_nquads(nquads.decode("utf-8"), fmt).encode("utf-8")
-
-
 def write_outputs(
     result: Extracted | BuildReport,
     out_dir: Path,
@@ -532,8 +520,8 @@ def export_store(store_spec: str | None, fmt: str) -> bytes:
     store = Store(store_spec)
     if fmt == "json-ld":
         return store.dump(ox.RdfFormat.JSON_LD)
-    # Oxigraph's writers, not sorted_export: the union as a CONSTRUCT is ~40% faster than
-    # a full dump, and whole-store exports are where speed matters.
+    # Oxigraph's writers, not rdf.serialize_nquads of a dump: the union as a CONSTRUCT is
+    # ~40% faster than a full dump, and whole-store exports are where speed matters.
     return store.dump(OX_FORMATS[fmt])
 
 
@@ -544,7 +532,6 @@ __all__ = [
     "export_store",
     "ingest",
     "remove_files",
-    "sorted_export",
     "summary_lines",
     "write_atomic",
     "write_outputs",
