@@ -214,3 +214,15 @@ def graphs_subset(store: Store, names: list[str]) -> dict[str, set[str]]:
         for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(g)):  # type: ignore[union-attr]
             found[g].add(str(q))
     return found
+
+
+def test_batches_written_in_the_background_give_the_same_graphs(full_build, tmp_path, monkeypatch):
+    """One file per batch: every batch but the last is written by the writer thread while the
+    next is extracted, and letters in different batches still link as in one batch."""
+    _, built = full_build
+    monkeypatch.setattr("policykg.build.BATCH_FILES", 1)
+    store = Store(str(tmp_path / "store"))
+    report = ingest([LETTERS], store)
+    assert report.built == 5
+    assert graphs(store) == built
+    assert set(store.manifest()) == {e.key for e in Store(str(full_build[0])).manifest().values()}

@@ -26,6 +26,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -189,6 +190,12 @@ class Ingest:
     ``add`` and ``remove`` queue changes; ``flush`` writes the queue as one transaction.
     ``paths`` maps identity keys to the files found in this build, for re-reading linked
     letters (the manifest's recorded path is the fallback).
+
+    A batch that fills up during ``add`` is written by a background thread while the next
+    batch is extracted: the store's loader releases the GIL, and it is most of a build's
+    time. Batches are written one at a time and in order; linking needs only the in-memory
+    manifest, which is updated at once. ``flush`` waits for every write (and raises the
+    first write error).
     """
 
     def __init__(
@@ -205,6 +212,8 @@ class Ingest:
         self._pending: dict[str, _Pending] = {}
         self._removed: set[str] = set()
         self._bytes = 0
+        self._writer: ThreadPoolExecutor | None = None
+        self._writing: Future[None] | None = None
 
     def _index_entry(self, entry: FileEntry, add: bool = True) -> None:
         for index, keys in (
@@ -242,7 +251,7 @@ class Ingest:
         )
         self._bytes += len(result.text)
         if len(self._pending) >= BATCH_FILES or self._bytes >= BATCH_BYTES:
-            self.flush()
+            self._write_batch(background=True)
 
     def remove(self, key: str) -> None:
         """Queue the removal of a stored file."""
@@ -251,8 +260,23 @@ class Ingest:
             self._removed.add(key)
 
     def flush(self) -> None:
-        """Re-link, convert and write the queued changes in one transaction."""
+        """Re-link, convert and write the queued changes in one transaction; wait for it."""
+        try:
+            self._write_batch(background=False)
+        finally:
+            if self._writer is not None:
+                self._writer.shutdown()
+                self._writer = None
+
+    def _wait(self) -> None:
+        """Wait for the batch being written, re-raising its error."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
+
+    def _write_batch(self, background: bool) -> None:
         if not self._pending and not self._removed:
+            self._wait()
             return
         self._relink()
         inserts = []
@@ -266,11 +290,13 @@ class Ingest:
         touched = set(self._pending) | self._removed
         drops = [self.manifest[k] for k in sorted(touched) if k in self.manifest]
         replaced = [(e, q) for e, q in inserts if e.key in self.manifest]
-        if drops or replaced:
-            self.store.replace_files(drops, replaced)  # one transaction
         added = [(e, q) for e, q in inserts if e.key not in self.manifest]
-        if added:
-            self.store.add_files(added)
+        self._wait()  # one batch at a time, in order
+        if background:
+            self._writer = self._writer or ThreadPoolExecutor(1, "policykg-store-writer")
+            self._writing = self._writer.submit(self._write, drops, replaced, added)
+        else:
+            self._write(drops, replaced, added)
         for entry in drops:
             self._index_entry(entry, add=False)
             del self.manifest[entry.key]
@@ -279,6 +305,17 @@ class Ingest:
             self._index_entry(entry)
         self.report.removed += len(self._removed)
         self._pending, self._removed, self._bytes = {}, set(), 0
+
+    def _write(
+        self,
+        drops: list[FileEntry],
+        replaced: list[tuple[FileEntry, str]],
+        added: list[tuple[FileEntry, str]],
+    ) -> None:
+        if drops or replaced:
+            self.store.replace_files(drops, replaced)  # one transaction
+        if added:
+            self.store.add_files(added)
 
     def _relink(self) -> None:
         """Link the batch with every stored letter it takes from or gives to, to a fixpoint.
