@@ -10,6 +10,7 @@ Example::
 
     python benchmarks/run.py                      # 1,000 letters (quick)
     python benchmarks/run.py --sizes 1000,10000 --json benchmarks/results.json
+    python benchmarks/run.py --sizes 100000 --jobs 1 --no-export --rdflib-max-quads 0
     python benchmarks/run.py --queries-only --store /tmp/s10000            # named queries only
     python benchmarks/run.py --queries-only --store /tmp/s10000 --queries-dir old/  # other .rq files
 """
@@ -189,7 +190,9 @@ def time_queries(
 # --------------------------------------------------------------------------- one size
 
 
-def bench(n: int, work: Path, rdflib_max: int) -> dict:
+def bench(
+    n: int, work: Path, rdflib_max: int, jobs_list: tuple[int, ...] = (1, 2), export: bool = True
+) -> dict:
     letters = corpus(n, work)
     files = sorted(p for p in letters.rglob("*.txt"))
     size = sum(p.stat().st_size for p in files)
@@ -204,7 +207,7 @@ def bench(n: int, work: Path, rdflib_max: int) -> dict:
         f"extraction alone, 1 process: {ext['files'] / ext['seconds']:.0f} letters/s, {ext['bytes'] / 1e6 / ext['seconds']:.2f} MB/s"
     )
 
-    for jobs in (1, 2):
+    for jobs in jobs_list:
         store = work / f"store-{n}-j{jobs}"
         shutil.rmtree(store, ignore_errors=True)
         b = run_child("_build", str(letters), str(store), str(jobs))
@@ -213,10 +216,11 @@ def bench(n: int, work: Path, rdflib_max: int) -> dict:
         log(f"build --jobs {jobs}: {b['seconds']:.1f} s, {len(files) / b['seconds']:.0f} letters/s, "
             f"{size / 1e6 / b['seconds']:.2f} MB/s, peak RSS {b['rss'] / 1e6:.0f} MB (workers {b['rss_workers'] / 1e6:.0f} MB), "
             f"store {b['store_bytes'] / 1e6:.0f} MB on disk")  # fmt: skip
-    res["speedup_j2"] = res["build_j1"]["seconds"] / res["build_j2"]["seconds"]
-    log(f"--jobs 2 speed-up: {res['speedup_j2']:.2f}x")
-    store = work / f"store-{n}-j1"
-    again = run_child("_build", str(letters), str(store), "1")
+    if "build_j1" in res and "build_j2" in res:
+        res["speedup_j2"] = res["build_j1"]["seconds"] / res["build_j2"]["seconds"]
+        log(f"--jobs 2 speed-up: {res['speedup_j2']:.2f}x")
+    store = work / f"store-{n}-j{jobs_list[0]}"
+    again = run_child("_build", str(letters), str(store), str(jobs_list[0]))
     res["rebuild"] = again
     log(f"no-change rebuild: {again['seconds']:.1f} s ({again['unchanged']} unchanged)")
 
@@ -229,13 +233,13 @@ def bench(n: int, work: Path, rdflib_max: int) -> dict:
     queries = named_queries(sample_params(st))
     ox_times = {name: time_in_child(str(store), text) for name, text in queries.items()}
     res["queries_ox"] = ox_times
-    started = time.perf_counter()
-    turtle = st.dump(ox.RdfFormat.TURTLE)
-    res["turtle_ox"] = time.perf_counter() - started
-    log(
-        f"quads: {res['quads']:,}; Turtle export (Oxigraph): {res['turtle_ox']:.1f} s, {len(turtle) / 1e6:.0f} MB"
-    )
-    del turtle
+    log(f"quads: {res['quads']:,}")
+    if export:
+        started = time.perf_counter()
+        turtle = st.dump(ox.RdfFormat.TURTLE)
+        res["turtle_ox"] = time.perf_counter() - started
+        log(f"Turtle export (Oxigraph): {res['turtle_ox']:.1f} s, {len(turtle) / 1e6:.0f} MB")
+        del turtle
 
     if res["quads"] <= rdflib_max:
         res.update(rdflib_compare(st, queries, ox_times))
@@ -350,6 +354,10 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument(
+        "--jobs", default="1,2", help="builds to time, by --jobs value (e.g. 2 alone at 100,000)"
+    )
+    parser.add_argument("--no-export", action="store_true", help="skip the Turtle export")
+    parser.add_argument(
         "--queries-only", action="store_true",
         help="only time the named queries on the existing store given by --store",
     )  # fmt: skip
@@ -374,7 +382,8 @@ def main() -> None:
     log(f"machine: {machine()}\ndate: {time.strftime('%Y-%m-%d %H:%M %Z')}")
     results = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "sizes": {}}
     for n in (int(s) for s in args.sizes.split(",")):
-        results["sizes"][n] = bench(n, args.work, args.rdflib_max_quads)
+        jobs = tuple(int(j) for j in args.jobs.split(","))
+        results["sizes"][n] = bench(n, args.work, args.rdflib_max_quads, jobs, not args.no_export)
         if args.json:
             args.json.write_text(json.dumps(results, indent=2))
 
