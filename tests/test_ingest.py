@@ -97,6 +97,9 @@ def test_changing_one_letter_replaces_only_its_graph(tmp_path):
     changed = {g for g in before.keys() | after.keys() if before.get(g) != after.get(g)}
     assert changed == {_graph_of("002_aac65292805c1249.txt")}
     assert any("（修订）" in line for line in after[_graph_of("002_aac65292805c1249.txt")])
+    # the manifest's per-file quad counts still add up to the store's size, without a scan
+    assert all(entry.quads for entry in store.manifest().values())
+    assert store.quad_count() == len(store) == sum(len(quads) for quads in after.values())
 
 
 def _graph_of(key: str, index: int = 0) -> str:

@@ -144,7 +144,7 @@ def shape(store: Store) -> dict[str, Any]:
             "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
             f"FILTER(?g != <{MANIFEST_GRAPH}>) }} }}",
         ),
-        "quads": len(store),
+        "quads": store.quad_count(),
         "letters": letters,
         "warnings": _count(
             store, "SELECT (COUNT(DISTINCT ?w) AS ?n) WHERE { ?l pol:hasWarning ?w }"

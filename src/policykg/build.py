@@ -284,6 +284,7 @@ class Ingest:
             entry = FileEntry(key, item.hash, str(Path(item.path).resolve()), version=fingerprint())
             entry.records = [record_entry(r) for r in item.records]
             nquads = item.graph_nquads()
+            entry.quads = nquads.count("\n")  # one quad a line, no line twice (rdf._RecordGraph)
             inserts.append((entry, nquads))
             self.report.records += len(item.records)
             self.report.warnings += sum(len(r.warnings) for r in item.records)
@@ -458,7 +459,9 @@ def ingest_extracted(result: Extracted, store: Store) -> None:
         entry = FileEntry(key, records[0].content_hash, path, version=fingerprint())
         entry.records = [record_entry(r) for r in records]
         text = result.texts[records[0].source]
-        inserts.append((entry, "".join(convert(r, text) for r in records)))
+        nquads = "".join(convert(r, text) for r in records)
+        entry.quads = nquads.count("\n")
+        inserts.append((entry, nquads))
     store.replace_files([manifest[k] for k in by_key if k in manifest], inserts)
 
 
@@ -528,7 +531,7 @@ def graph_counts(store: Store) -> dict[str, int]:
     counts["graphs"] = _count_query(
         store, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{}} FILTER(?g != <{MANIFEST_GRAPH}>) }}"
     )
-    counts["quads"] = len(store)
+    counts["quads"] = store.quad_count()
     if counts["quads"] <= DISTINCT_LIMIT:
         counts["triples"] = _count_query(store, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")
     return counts
