@@ -43,6 +43,7 @@ MANIFEST_GRAPH = "https://w3id.org/policykg/id/graph/_manifest"
 MF = "https://w3id.org/policykg/manifest#"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 FILE_BASE = "https://w3id.org/policykg/id/file/"
+GRAPH_BASE = "https://w3id.org/policykg/id/graph/"  # ids.graph_iri and MANIFEST_GRAPH
 REMOTE_TIMEOUT = 300.0
 
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -524,12 +525,43 @@ class RemoteStore(Store):
             format=fmt
         )  # type: ignore[union-attr]
 
+    def __len__(self) -> int:
+        """Quads in policykg's letter graphs (not the manifest, nor the server's own graphs)."""
+        rows = self.query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+            f'FILTER(STRSTARTS(STR(?g), "{GRAPH_BASE}") && ?g != <{MANIFEST_GRAPH}>) }}'
+        )
+        return int(next(iter(rows))["n"].value)  # type: ignore[call-overload]
+
     def quads(self) -> Iterator[ox.Quad]:
         rows = self.query(
             f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{MANIFEST_GRAPH}>) }}"
         )
         for row in rows:  # type: ignore[union-attr]
             yield ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[index]
+
+    def named_graphs(self) -> set[str]:
+        """Every policykg named graph on the server (letter graphs and the manifest).
+
+        Only graphs under ``GRAPH_BASE``: a server is shared, and its other graphs are not
+        ours to drop as orphans (Virtuoso keeps its own system graphs, e.g. ``virtrdf#``,
+        which it cannot run without). ``GRAPH ?g { ?s ?p ?o }`` rather than ``GRAPH ?g {}``:
+        Virtuoso 7 answers the empty pattern with one row that leaves ``?g`` unbound.
+        """
+        rows = self.query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(STRSTARTS(STR(?g), "{GRAPH_BASE}")) }}'
+        )
+        return {str(row["g"].value) for row in rows}  # type: ignore[union-attr, index]
+
+    def clear(self) -> None:
+        """Drop policykg's graphs only (``DROP ALL`` would take the server's other graphs),
+        100 to a request (Virtuoso 7 refuses a request of 1,000 operations, SQ156)."""
+        graphs = sorted(self.named_graphs())
+        for start in range(0, len(graphs), 100):
+            self.update(
+                " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs[start : start + 100])
+            )
 
     # -- Graph Store protocol --
 
