@@ -484,6 +484,7 @@ class RemoteStore(Store):
         req = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                _check_complete(resp.headers, self.spec)
                 return resp.headers.get("Content-Type", ""), resp.read()
         except urllib.error.HTTPError as exc:
             detail = _one_line(exc.read().decode("utf-8", "replace"))[:300]
@@ -536,11 +537,30 @@ class RemoteStore(Store):
         return int(next(iter(rows))["n"].value)  # type: ignore[call-overload]
 
     def quads(self) -> Iterator[ox.Quad]:
-        rows = self.query(
-            f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{MANIFEST_GRAPH}>) }}"
-        )
-        for row in rows:  # type: ignore[union-attr]
-            yield ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[index]
+        """Every quad of policykg's letter graphs, read a few graphs per query: a server may
+        cap the rows of one answer (Virtuoso: ``ResultSetMaxRows``, 10,000 as packaged), and
+        a batch it cuts short is read again in halves."""
+        pending = [sorted(self.named_graphs() - {MANIFEST_GRAPH})]
+        while pending:
+            graphs = pending.pop()
+            for start in range(0, len(graphs), REMOTE_READ_GRAPHS):
+                batch = graphs[start : start + REMOTE_READ_GRAPHS]
+                values = " ".join(f"<{g}>" for g in batch)
+                try:
+                    rows = list(
+                        self.query(  # type: ignore[call-overload]
+                            f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?g {{ {values} }} "
+                            "GRAPH ?g { ?s ?p ?o } }"
+                        )
+                    )
+                except _TruncatedError:
+                    if len(batch) == 1:
+                        raise
+                    half = len(batch) // 2
+                    pending += [batch[half:], batch[:half]]
+                    continue
+                for row in rows:
+                    yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
 
     def replace_files(
         self, drop: Iterable[FileEntry], insert: Iterable[tuple[FileEntry, str]]
@@ -635,6 +655,30 @@ class RemoteStore(Store):
 
 REMOTE_OP_TRIPLES = 250  # triples per INSERT DATA request (Virtuoso: fastest per triple)
 REMOTE_DROP_FILES = 25  # files dropped per update request (about 3 operations each)
+REMOTE_READ_GRAPHS = 8  # letter graphs read per query by RemoteStore.quads
+
+
+class _TruncatedError(StoreError):
+    """A SPARQL server cut an answer short (a row cap or a time limit)."""
+
+
+def _check_complete(headers: Any, spec: str) -> None:
+    """Refuse an answer the server says may be incomplete, rather than return it as whole.
+
+    Virtuoso answers a query with more rows than its ``[SPARQL] ResultSetMaxRows`` with the
+    first rows only, marked by an ``X-SPARQL-MaxRows`` header (sent once the cap is reached),
+    and a query past its time limit with partial results marked by ``X-SQL-State``.
+    """
+    cap = headers.get("X-SPARQL-MaxRows")
+    if cap:
+        raise _TruncatedError(
+            f"SPARQL server {spec} cut the answer at {cap} rows "
+            "(Virtuoso: raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)"
+        )
+    state = headers.get("X-SQL-State")
+    if state:
+        message = _one_line(headers.get("X-SQL-Message", ""))[:200]
+        raise _TruncatedError(f"SPARQL server {spec} gave incomplete results: {state} {message}")
 
 
 class _RefusedError(StoreError):
