@@ -229,3 +229,16 @@ def test_batches_written_in_the_background_give_the_same_graphs(full_build, tmp_
     assert report.built == 5
     assert graphs(store) == built
     assert set(store.manifest()) == {e.key for e in Store(str(full_build[0])).manifest().values()}
+
+
+def test_manifest_scan_reads_what_the_manifest_query_reads(full_build):
+    """The on-disk store reads its manifest in one scan of the graph; the SPARQL query (used
+    for servers) must give the same entries, record flags and link keys included."""
+    from policykg.store import MANIFEST_QUERY, LocalStore, parse_manifest
+
+    store = LocalStore(str(full_build[0]), read_only=True)
+    scanned = store.manifest()
+    assert scanned == parse_manifest(store.query(MANIFEST_QUERY))
+    records = [r for entry in scanned.values() for r in entry.records]
+    assert any(r.numbered for r in records) and any(r.suggestions for r in records)
+    assert any(r.title_key for r in records) and all(e.quads for e in scanned.values())

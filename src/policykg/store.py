@@ -174,6 +174,43 @@ def parse_manifest(solutions: Iterable[Any]) -> dict[str, FileEntry]:
     return files
 
 
+def manifest_from_triples(triples: Iterable[tuple[str, str, str]]) -> dict[str, FileEntry]:
+    """Manifest entries by file key, from the manifest graph's triples as (subject,
+    predicate, object) values — what one scan of the graph gives, instead of a query whose
+    optional parts cost a lookup each (135 s for 72,000 files on disk; the scan: 13–18 s)."""
+    files: dict[str, dict[str, Any]] = {}
+    graphs: dict[str, dict[str, Any]] = {}
+    for s, p, o in triples:
+        if not p.startswith(MF):
+            continue
+        name = p[len(MF) :]
+        if name in ("key", "hash", "path", "version", "quads"):
+            files.setdefault(s, {})[name] = o
+        elif name == "graph":
+            files.setdefault(s, {}).setdefault("graphs", []).append(o)
+        else:  # titleKey, proposalKey, numbered, suggestions: about a record graph
+            graphs.setdefault(s, {})[name] = o
+    found: dict[str, FileEntry] = {}
+    for facts in files.values():
+        if "key" not in facts or "hash" not in facts:
+            continue
+        quads = facts.get("quads")
+        entry = FileEntry(
+            facts["key"], facts["hash"], facts.get("path", ""), version=facts.get("version", "")
+        )
+        entry.quads = int(quads) if quads is not None else None
+        for graph in sorted(facts.get("graphs", ())):
+            g = graphs.get(graph, {})
+            entry.records.append(
+                RecordEntry(
+                    graph, g.get("titleKey"), g.get("proposalKey"), "numbered" in g,
+                    "suggestions" in g,
+                )
+            )  # fmt: skip
+        found[entry.key] = entry
+    return found
+
+
 def replace_update(drop: Iterable[FileEntry], insert: Iterable[tuple[FileEntry, str]]) -> str:
     """One SPARQL update replacing files: drop ``drop``'s graphs and manifest entries, then
     insert each ``(entry, nquads)`` — the entry's record graphs as N-Quads, and its manifest."""
@@ -365,6 +402,13 @@ class LocalStore(Store):
 
     def named_graphs(self) -> set[str]:
         return {str(g.value) for g in self._store.named_graphs()}  # type: ignore[union-attr]
+
+    def manifest(self) -> dict[str, FileEntry]:
+        """Every source file the store holds, read in one scan of the manifest graph."""
+        quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(MANIFEST_GRAPH))
+        return manifest_from_triples(
+            (str(q.subject.value), str(q.predicate.value), str(q.object.value)) for q in quads
+        )
 
     def __len__(self) -> int:
         manifest = sum(
