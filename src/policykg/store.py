@@ -388,7 +388,14 @@ class LocalStore(Store):
         """
         if self.spec == "memory":
             return self.replace_files([], insert)
-        graphs = [g for entry, _ in insert for g in entry.graphs]
+        # Leftovers are rare (the build sweeps orphans first): look before writing, since a
+        # write, even one that changes nothing, waits while RocksDB compacts a large store.
+        graphs = [
+            g
+            for entry, _ in insert
+            for g in entry.graphs
+            if self._store.contains_named_graph(ox.NamedNode(g))
+        ]
         if graphs:
             self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
         data = "".join(nquads for _, nquads in insert).encode("utf-8")
