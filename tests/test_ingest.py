@@ -93,6 +93,7 @@ def test_changing_one_letter_replaces_only_its_graph(tmp_path):
     )
     report = ingest([folder], store)
     assert (report.built, report.unchanged, report.relinked) == (1, 4, 0)
+    assert report.stored_quads == len(store)
     after = graphs(store)
     changed = {g for g in before.keys() | after.keys() if before.get(g) != after.get(g)}
     assert changed == {_graph_of("002_aac65292805c1249.txt")}

@@ -47,7 +47,7 @@ from .pipeline import (
 )
 from .rdf import PREFIXES, turtle_and_trig
 from .resolve import link_corpus, title_key
-from .store import MANIFEST_GRAPH, FileEntry, RecordEntry, Store, StoreError
+from .store import MANIFEST_GRAPH, FileEntry, RecordEntry, Store, StoreError, manifest_quads
 
 OX_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -120,6 +120,7 @@ class BuildReport:
     relinked: int = 0  # unchanged files rewritten because a letter they link to changed
     removed: int = 0
     seconds: float = 0.0
+    stored_quads: int | None = None  # after the build, from the manifest (None: not recorded)
 
     @property
     def total(self) -> int:
@@ -395,6 +396,7 @@ def ingest(
             batch.remove(key)
     batch.flush()
     store.sync()
+    report.stored_quads = manifest_quads(batch.manifest)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -519,8 +521,9 @@ def _count_query(store: Store, where: str) -> int:
     return int(next(iter(rows))["n"].value)  # type: ignore[call-overload]
 
 
-def graph_counts(store: Store) -> dict[str, int]:
-    """Letters by kind, entities by type, warnings, graphs and triples in the store."""
+def graph_counts(store: Store, quads: int | None = None) -> dict[str, int]:
+    """Letters by kind, entities by type, warnings, graphs and triples in the store
+    (``quads``: the count when the caller knows it, which saves reading the manifest)."""
     counts = {"letters": _count_query(store, f"?l a <{_POL}Letter>")}
     for kind, cls in KIND_CLASSES.items():
         counts[kind] = _count_query(store, f"?l a <{cls}>")
@@ -529,7 +532,7 @@ def graph_counts(store: Store) -> dict[str, int]:
         counts[name] = _count_query(store, f"SELECT DISTINCT ?e WHERE {{ ?e a <{cls}> }}")
     counts["warnings"] = _count_query(store, f"?w a <{_POL}DataQualityWarning>")
     counts["graphs"] = len(store.named_graphs() - {MANIFEST_GRAPH})
-    counts["quads"] = store.quad_count()
+    counts["quads"] = store.quad_count() if quads is None else quads
     if counts["quads"] <= DISTINCT_LIMIT:
         counts["triples"] = _count_query(store, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")
     return counts
@@ -537,7 +540,7 @@ def graph_counts(store: Store) -> dict[str, int]:
 
 def summary_lines(report: BuildReport, out_dir: Path | None, store: Store) -> list[str]:
     """The build summary: what the store now holds, then this build's counts by file."""
-    c = graph_counts(store)
+    c = graph_counts(store, report.stored_quads)
     kinds = ", ".join(f"{c[k]} {k}" for k in ("proposal", "reply", "unknown") if c[k])
     triples = f"triples: {c['triples']}" if "triples" in c else f"quads: {c['quads']}"
     lines = [

@@ -174,6 +174,14 @@ def parse_manifest(solutions: Iterable[Any]) -> dict[str, FileEntry]:
     return files
 
 
+def manifest_quads(manifest: dict[str, FileEntry]) -> int | None:
+    """Quads in the files' graphs by the manifest's counts; None when one is not recorded."""
+    counts = [entry.quads for entry in manifest.values()]
+    if counts and all(n is not None for n in counts):
+        return sum(n for n in counts if n is not None)
+    return None
+
+
 def manifest_from_triples(triples: Iterable[tuple[str, str, str]]) -> dict[str, FileEntry]:
     """Manifest entries by file key, from the manifest graph's triples as (subject,
     predicate, object) values — what one scan of the graph gives, instead of a query whose
@@ -292,10 +300,8 @@ class Store:
         """Quads in the letter graphs: the sum the manifest records when every file has its
         count, else a full count (which scans the store: 10 s at 19 M quads) — also for a
         store filled by other means than a build, which has no manifest."""
-        counts = [e.quads for e in self.manifest().values()]
-        if counts and all(n is not None for n in counts):
-            return sum(n for n in counts if n is not None)
-        return len(self)
+        quads = manifest_quads(self.manifest())
+        return len(self) if quads is None else quads
 
     # -- writing --
 
