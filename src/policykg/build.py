@@ -185,6 +185,16 @@ def record_entry(record: LetterRecord) -> RecordEntry:
     )
 
 
+def file_entry(
+    key: str, content_hash: str, path: str, records: list[LetterRecord], nquads: str
+) -> FileEntry:
+    """The manifest entry of a file about to be written as ``nquads`` (its records' graphs)."""
+    entry = FileEntry(key, content_hash, str(Path(path).resolve()), version=fingerprint())
+    entry.records = [record_entry(r) for r in records]
+    entry.quads = nquads.count("\n")  # one quad a line, no line twice (rdf._RecordGraph)
+    return entry
+
+
 class Ingest:
     """Batches file results into a store, re-linking the letters they touch.
 
@@ -282,11 +292,8 @@ class Ingest:
         self._relink()
         inserts = []
         for key, item in sorted(self._pending.items()):
-            entry = FileEntry(key, item.hash, str(Path(item.path).resolve()), version=fingerprint())
-            entry.records = [record_entry(r) for r in item.records]
             nquads = item.graph_nquads()
-            entry.quads = nquads.count("\n")  # one quad a line, no line twice (rdf._RecordGraph)
-            inserts.append((entry, nquads))
+            inserts.append((file_entry(key, item.hash, item.path, item.records, nquads), nquads))
             self.report.records += len(item.records)
             self.report.warnings += sum(len(r.warnings) for r in item.records)
         touched = set(self._pending) | self._removed
@@ -457,12 +464,9 @@ def ingest_extracted(result: Extracted, store: Store) -> None:
     manifest = store.manifest()
     inserts = []
     for key, records in sorted(by_key.items()):
-        path = str(Path(records[0].source).resolve())
-        entry = FileEntry(key, records[0].content_hash, path, version=fingerprint())
-        entry.records = [record_entry(r) for r in records]
         text = result.texts[records[0].source]
         nquads = "".join(convert(r, text) for r in records)
-        entry.quads = nquads.count("\n")
+        entry = file_entry(key, records[0].content_hash, records[0].source, records, nquads)
         inserts.append((entry, nquads))
     store.replace_files([manifest[k] for k in by_key if k in manifest], inserts)
 
