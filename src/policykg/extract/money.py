@@ -1,7 +1,8 @@
 """Money: every amount (50亿元, 1,234.5万元, 三千万元) and the named funds it belongs to.
 
-Amounts become exact decimals in CNY. A fund is a named pool, fund, special fund or
-subsidy (资金池, 基金, 专项资金 …); its amount is the one written right next to it.
+Amounts become exact decimals in CNY. A fund is a named pool, fund, special fund, subsidy
+or voucher scheme (资金池, 基金, 专项资金, 创新券 …); its amount is the one written next to
+it, or joined to it by its size or allocation (首期规模150亿元, 安排经费2000万元).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from .numerals import AMOUNT_RE, CN_DIGIT_CHARS, CN_NUM_CHARS, amount_to_cny
 
 FUND_SUFFIX = re.compile(
     r"(资金池|引导基金|投资基金|创投基金|产业基金|发展基金|基金|专项资金|专项经费|引导资金|补偿资金|补偿金|担保资金|"
-    r"配套资金|涉农资金|奖补资金|贴息资金|扶持资金|补助资金|补贴资金|奖励资金|发展资金|风险资金|周转资金|还贷资金|"
-    r"直达资金|防治资金|转移支付|助学金|补助经费|培养经费|计划”?经费|预算内投资|科技专项)"
+    r"配套资金|涉农资金|奖补资金|贴息资金|扶持资金|补助资金|补贴资金|奖励资金|发展资金|风险资金|周转资金|还贷资金|转贷资金|过桥资金|"
+    r"直达资金|防治资金|转移支付|助学金|补助经费|培养经费|计划”?经费|预算内投资|科技专项|"
+    r"(?:创新|服务|消费)券(?:资金)?)"
 )
 register_pattern(FUND_SUFFIX)
 _NAME_STOP = set("的了是在对向从把被将已由于为与及并或等各该其这那您你我他们和了给至到有年元万亿、，。；：")
@@ -92,7 +94,8 @@ def extract_funds(ctx: Context) -> None:
     record = ctx.record
     funds: dict[str, Fund] = {}
     for m in ctx.finditer(FUND_SUFFIX):
-        if ctx.norm[m.end() : m.end() + 1] in _NOT_AFTER or ctx.overlaps_claimed(m.start(), m.end()):
+        after = ctx.norm[m.end() : m.end() + 2]
+        if after[:1] in _NOT_AFTER and after != "规模" or ctx.overlaps_claimed(m.start(), m.end()):
             continue
         end = m.end() + 1 if ctx.norm[m.end() : m.end() + 1] == "池" else m.end()
         start = _quoted_start(ctx, m.start(), end) or _walk_name(ctx, m.start())
@@ -105,8 +108,10 @@ def extract_funds(ctx: Context) -> None:
             continue
         if name in _GENERIC or len(name) < 4 and not name.startswith("专项") or name in ("转移支付", "一般性转移支付"):
             continue
-        if len(name) == 4 and name.startswith(_GENERIC_KINDS) and _attached_amount(ctx, start, end) is None:
-            continue  # 补助资金 alone is a kind of money, not a named fund
+        if (len(name) == 4 and name.startswith(_GENERIC_KINDS) or "券" in m.group()) and _attached_amount(
+            ctx, start, end
+        ) is None:
+            continue  # 补助资金 alone is a kind of money, and a voucher (创新券) a scheme, not a fund
         fund = funds.get(name) or _alias_of(funds, name)
         if fund is None:
             fund = funds[name] = Fund(name=name, amount=None, amount_cny=None)
@@ -247,6 +252,12 @@ def _attached_amount(ctx: Context, start: int, end: int) -> Amount | None:
         amount = amounts[i]
         if 0 <= amount.start - end <= 4 and not _CLAUSE_MARK.search(ctx.norm, end, amount.start):
             return amount
+    link = _AMOUNT_LINK.match(ctx.norm, end, end + 16)
+    if link is not None:  # 基金，首期规模150亿元 / 资金规模扩大至2.8万亿元 / 专项，安排经费2000万元
+        i = bisect_left(bounds[0], link.end()) if bounds else 0
+        for amount in amounts[i:] if bounds else amounts:
+            if 0 <= amount.start - link.end() <= 2:
+                return amount
     lo = bisect_left(bounds[1], start - 6) if bounds else 0
     for i in range(bisect_right(bounds[1], start) - 1 if bounds else len(amounts) - 1, lo - 1, -1):
         amount = amounts[i]
@@ -261,6 +272,13 @@ def _attached_amount(ctx: Context, start: int, end: int) -> Amount | None:
 
 
 _CLAUSE_MARK = re.compile(r"[，。；,]")
+# What joins a fund to its amount when more than a few characters do: its size (规模) or
+# what was allocated to it (安排, 下达 …), possibly as the next clause of the sentence.
+_AMOUNT_LINK = re.compile(
+    r"[，,]?(?:(?:首期|总|资金|基金)?规模(?:为|达到|达|扩大至|增至|增加到|增加至|提高至|扩大到)?"
+    r"|(?:已|共|累计|每年|年均)*(?:安排|下达|投入|拨付|筹集|发放)了?(?:资金|经费)?)"
+    r"(?:超过|约|共|达到|达|总计|合计)?"
+)
 _GAP_BEFORE = re.compile(r"[“\"的]?|设立|用于|的|建立|\s*")
 _GAP_BEFORE_SHORT = re.compile(r"(设立|用于|的|“|\")*")
 
