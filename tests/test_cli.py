@@ -52,6 +52,41 @@ def test_building_twice_gives_byte_identical_turtle(tmp_path, built):
     assert (again / "graph.trig").read_bytes() == (out / "graph.trig").read_bytes()
 
 
+def _triples(data: bytes, fmt: ox.RdfFormat) -> set[str]:
+    store = ox.Store()
+    store.load(data, format=fmt)
+    return {str(q.triple) for q in store}
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("ttl", ox.RdfFormat.TURTLE), ("nt", ox.RdfFormat.N_TRIPLES), ("jsonld", ox.RdfFormat.JSON_LD),
+     ("trig", ox.RdfFormat.TRIG), ("nq", ox.RdfFormat.N_QUADS)],
+)  # fmt: skip
+def test_export_writes_the_built_graph_to_a_file_or_stdout(tmp_path, built, name, fmt):
+    out, _ = built
+    store = str(tmp_path / "store")
+    target = tmp_path / f"g.{name}"
+    assert run("export", "--format", name, "-o", str(target), "--store", store).exit_code == 0
+    written = target.read_bytes()
+    assert run("export", "--format", name, "--store", store).stdout_bytes == written
+    assert _triples(written, fmt) == _triples((out / "graph.ttl").read_bytes(), ox.RdfFormat.TURTLE)
+    assert not list(tmp_path.glob(".g.*"))  # no temporary file left behind
+
+
+def test_graph_files_of_a_big_store_are_streamed_with_the_same_triples(tmp_path, built, monkeypatch):
+    """Above SORTED_OUTPUT_MAX quads graph.ttl / graph.trig come from the store as it is read."""
+    from policykg import build
+
+    out, _ = built
+    monkeypatch.setattr(build, "SORTED_OUTPUT_MAX", 0)
+    streamed = tmp_path / "streamed"
+    run("build", str(LETTERS), "-o", str(streamed), "--store", str(tmp_path / "store2"))
+    for name, fmt in (("graph.ttl", ox.RdfFormat.TURTLE), ("graph.trig", ox.RdfFormat.TRIG)):
+        assert (streamed / name).read_bytes() != (out / name).read_bytes()  # not the sorted writer
+        assert _triples((streamed / name).read_bytes(), fmt) == _triples((out / name).read_bytes(), fmt)
+
+
 def test_extract_prints_one_json_record_per_line_with_the_contract_keys():
     result = run("extract", str(LETTERS))
     lines = result.stdout.strip().splitlines()

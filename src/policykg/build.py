@@ -25,10 +25,12 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -56,6 +58,9 @@ OX_FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
 }
 BATCH_FILES = 100
+# Up to this many quads (≈ 1,500 letters) graph.ttl and graph.trig are sorted and compact,
+# made in memory; above it they are streamed from the store.
+SORTED_OUTPUT_MAX = 2_000_000
 BATCH_BYTES = 32 * 1024 * 1024
 
 
@@ -81,22 +86,30 @@ def write_atomic(path: Path, data: bytes) -> None:
     Raises OutputError (an OSError naming the file) when the folder is read-only, the disk
     full, or the path not a folder; the old file, if any, is left as it was.
     """
+    with open_atomic(path) as fh:
+        fh.write(data)
+
+
+@contextmanager
+def open_atomic(path: Path) -> Iterator[IO[bytes]]:
+    """A binary file that becomes ``path`` when the block ends without an error (written
+    to a temporary file in the same folder, then renamed); ``write_atomic`` for output
+    written piece by piece. Errors are OutputError, as there."""
     try:
-        _write_atomic(path, data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise OutputError(exc.errno, exc.strerror or str(exc), str(path)) from None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(exc.errno, exc.strerror or str(exc), str(path)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -482,6 +495,9 @@ def write_outputs(
 ) -> list[str]:
     """Write graph.ttl, graph.trig and graph.html for the whole store; return the summary.
 
+    The graph files are sorted Turtle / TriG up to ``SORTED_OUTPUT_MAX`` quads, and above
+    it Oxigraph's streamed output (the same triples; memory bounded, not sorted).
+
     ``result`` is either a ``BuildReport`` (the store is already filled by ``ingest``) or an
     ``Extracted`` batch, written into the store first.
     """
@@ -494,9 +510,15 @@ def write_outputs(
         report.notes, report.records = list(result.notes), len(result.records)
     else:
         report = result
-    turtle, trig = turtle_and_trig(store.dump(ox.RdfFormat.N_QUADS).decode("utf-8"))
-    write_atomic(out_dir / "graph.ttl", turtle.encode("utf-8"))
-    write_atomic(out_dir / "graph.trig", trig.encode("utf-8"))
+    quads = report.stored_quads
+    if (store.quad_count() if quads is None else quads) <= SORTED_OUTPUT_MAX:
+        turtle, trig = turtle_and_trig(store.dump(ox.RdfFormat.N_QUADS).decode("utf-8"))
+        write_atomic(out_dir / "graph.ttl", turtle.encode("utf-8"))
+        write_atomic(out_dir / "graph.trig", trig.encode("utf-8"))
+    else:  # streamed in Oxigraph's order: memory stays bounded
+        for name, fmt in (("graph.ttl", ox.RdfFormat.TURTLE), ("graph.trig", ox.RdfFormat.TRIG)):
+            with open_atomic(out_dir / name) as fh:
+                store.export(fmt, fh, PREFIXES)
     from .viz import write_graph_html  # lazy: pyvis is slow to import
 
     write_graph_html(store, out_dir / "graph.html")
@@ -562,14 +584,11 @@ def summary_lines(report: BuildReport, out_dir: Path | None, store: Store) -> li
     return lines
 
 
-def export_store(store_spec: str | None, fmt: str) -> bytes:
-    """Serialise the store in ``fmt`` (turtle, nt, trig, nquads, json-ld)."""
+def export_store(store_spec: str | None, fmt: str, output: IO[bytes]) -> None:
+    """Write the store to ``output`` in ``fmt`` (turtle, nt, trig, nquads, json-ld), as it
+    is read: memory stays bounded however big the graph."""
     store = Store(store_spec)
-    if fmt == "json-ld":
-        return store.dump(ox.RdfFormat.JSON_LD)
-    # Oxigraph's writers, not rdf.serialize_nquads of a dump: the union as a CONSTRUCT is
-    # ~40% faster than a full dump, and whole-store exports are where speed matters.
-    return store.dump(OX_FORMATS[fmt])
+    store.export(ox.RdfFormat.JSON_LD if fmt == "json-ld" else OX_FORMATS[fmt], output, PREFIXES)
 
 
 __all__ = [
@@ -578,6 +597,7 @@ __all__ = [
     "StoreError",
     "export_store",
     "ingest",
+    "open_atomic",
     "remove_files",
     "summary_lines",
     "write_atomic",

@@ -243,15 +243,13 @@ def export(fmt: str, output: str, store_spec: str | None) -> None:
     """
     if fmt in ("graphml", "csv"):
         return _export_entity_graph(fmt, output, store_spec)
-    from .build import export_store
+    from .build import export_store, open_atomic
 
-    data = export_store(store_spec, EXPORT_FORMATS[fmt])
     if output == "-":
-        click.echo(data.decode("utf-8"), nl=False)
+        export_store(store_spec, EXPORT_FORMATS[fmt], click.get_binary_stream("stdout"))
     else:
-        from .build import write_atomic
-
-        write_atomic(Path(output), data)
+        with open_atomic(Path(output)) as fh:
+            export_store(store_spec, EXPORT_FORMATS[fmt], fh)
 
 
 @main.command(name="eval")

@@ -26,6 +26,7 @@ Example::
 
 from __future__ import annotations
 
+import io
 import os
 import urllib.error
 import urllib.parse
@@ -33,7 +34,7 @@ import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -43,7 +44,8 @@ MANIFEST_GRAPH = "https://w3id.org/policykg/id/graph/_manifest"
 MF = "https://w3id.org/policykg/manifest#"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 FILE_BASE = "https://w3id.org/policykg/id/file/"
-GRAPH_BASE = "https://w3id.org/policykg/id/graph/"  # ids.graph_iri and MANIFEST_GRAPH
+ID_BASE = "https://w3id.org/policykg/id/"  # ids.ID
+GRAPH_BASE = ID_BASE + "graph/"  # ids.graph_iri and MANIFEST_GRAPH
 REMOTE_TIMEOUT = 300.0
 
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -276,8 +278,17 @@ class Store:
         """Run a SPARQL query over the union of all letter graphs."""
         raise NotImplementedError
 
-    def dump(self, fmt: ox.RdfFormat) -> bytes:
+    def dump(self, fmt: ox.RdfFormat, prefixes: Mapping[str, str] | None = None) -> bytes:
         """Serialise the letter graphs: all of them for TriG/N-Quads, their union otherwise."""
+        buffer = io.BytesIO()
+        self.export(fmt, buffer, prefixes)
+        return buffer.getvalue()
+
+    def export(
+        self, fmt: ox.RdfFormat, output: IO[bytes], prefixes: Mapping[str, str] | None = None
+    ) -> None:
+        """``dump`` written to ``output`` as it is made, in memory bounded by the shared
+        entities (not the graph): a 100,000-letter export is tens of GB."""
         raise NotImplementedError
 
     def quads(self) -> Iterator[ox.Quad]:
@@ -429,19 +440,10 @@ class LocalStore(Store):
         )
         return len(self._store) - manifest
 
-    def dump(self, fmt: ox.RdfFormat) -> bytes:
-        """Oxigraph's own writer: its order follows the encoded terms, so the same content
-        always gives the same bytes, however and in whatever order it was loaded."""
-        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-            nquads = self._store.dump(format=ox.RdfFormat.N_QUADS)
-            return (
-                without_manifest(nquads) if fmt == ox.RdfFormat.N_QUADS else nquads_to_trig(nquads)
-            )
-        union = self.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(?g != <{MANIFEST_GRAPH}>) }}"
-        )
-        return union.serialize(format=fmt)  # type: ignore[union-attr]
+    def export(
+        self, fmt: ox.RdfFormat, output: IO[bytes], prefixes: Mapping[str, str] | None = None
+    ) -> None:
+        export_oxigraph(self._store, fmt, output, prefixes)
 
     def quads(self) -> Iterator[ox.Quad]:
         manifest = ox.NamedNode(MANIFEST_GRAPH)
@@ -576,14 +578,14 @@ class RemoteStore(Store):
         headers = {"Content-Type": "application/sparql-update"}
         self._request(self.endpoints.update, sparql.encode("utf-8"), headers)
 
-    def dump(self, fmt: ox.RdfFormat) -> bytes:
+    def export(
+        self, fmt: ox.RdfFormat, output: IO[bytes], prefixes: Mapping[str, str] | None = None
+    ) -> None:
+        """Through an in-memory Oxigraph store, so the bytes are those of an embedded store
+        with the same content (the server's own order and writer are not)."""
         tmp = ox.Store()
         tmp.bulk_extend(self.quads())
-        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-            return tmp.dump(format=fmt)
-        return tmp.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize(
-            format=fmt
-        )  # type: ignore[union-attr]
+        export_oxigraph(tmp, fmt, output, prefixes)
 
     def __len__(self) -> int:
         """Quads in policykg's letter graphs (not the manifest, nor the server's own graphs)."""
@@ -786,33 +788,90 @@ def _chunks(groups: list[tuple[int, list[str]]], size: int) -> Iterator[list[str
         yield run
 
 
-def without_manifest(nquads: bytes) -> bytes:
-    """N-Quads without the manifest graph's lines."""
-    suffix = f" <{MANIFEST_GRAPH}> .".encode()
-    return b"".join(
-        line for line in nquads.splitlines(keepends=True) if not line.rstrip().endswith(suffix)
-    )
+def export_oxigraph(
+    store: ox.Store, fmt: ox.RdfFormat, output: IO[bytes], prefixes: Mapping[str, str] | None = None
+) -> None:
+    """Write an Oxigraph store's letter graphs to ``output`` (the manifest left out).
+
+    N-Quads and TriG: Oxigraph's N-Quads dump, filtered line by line. Other formats hold
+    one graph, the union: Oxigraph's CONSTRUCT would remember every triple it wrote (≈ 580
+    bytes each: 70 GB at 100,000 letters), so the triples are streamed instead and only
+    those of shared entities, the ones letter graphs repeat, are remembered. Oxigraph's order
+    follows the encoded terms, so the same content always gives the same bytes.
+    """
+    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        lines = GraphLines(output, trig=fmt == ox.RdfFormat.TRIG)
+        store.dump(lines, format=ox.RdfFormat.N_QUADS)
+        lines.close()
+    else:
+        ox.serialize(union_triples(store), output, fmt, prefixes=dict(prefixes or {}))
 
 
-def nquads_to_trig(nquads: bytes) -> bytes:
-    """N-Quads (named graphs, as Oxigraph dumps them) as TriG, one block per graph run;
-    the manifest graph is left out. Lines keep their order, so the output is as stable as
-    the input."""
-    out: list[bytes] = []
-    current = b""
-    for line in nquads.splitlines():
-        body, _, graph = line.rstrip()[: -len(b" .")].rpartition(b" ")
-        if not body or graph == f"<{MANIFEST_GRAPH}>".encode():
+def union_triples(store: ox.Store) -> Iterator[ox.Triple]:
+    """Every triple of every letter graph once. Only a shared entity's triples (an agency,
+    a document: ``id/<kind>/<16 hex>``) can be in more than one letter graph, so only they
+    are remembered; everything else lives in one letter's graph (``id/<kind>/<record>/…``)."""
+    manifest = ox.NamedNode(MANIFEST_GRAPH)
+    seen: set[ox.Triple] = set()
+    for quad in store.quads_for_pattern(None, None, None, None):
+        if quad.graph_name == manifest:
             continue
-        if graph != current:
-            if current:
-                out.append(b"}\n")
-            out.append(graph + b" {\n")
-            current = graph
-        out.append(body + b" .\n")
-    if current:
-        out.append(b"}\n")
-    return b"".join(out)
+        triple = quad.triple
+        if _shared_entity(quad.subject):
+            if triple in seen:
+                continue
+            seen.add(triple)
+        yield triple
+
+
+def _shared_entity(node: ox.NamedNode | ox.BlankNode | ox.Triple) -> bool:
+    value = getattr(node, "value", "")
+    if not value.startswith(ID_BASE):
+        return True  # not one of ours: remember it, to be safe
+    key = value[len(ID_BASE) :].partition("/")[2]
+    return len(key) == 16 and "/" not in key and "-" not in key
+
+
+class GraphLines:
+    """A binary writer that takes Oxigraph's N-Quads dump and writes it to ``output``
+    without the manifest graph's lines, as N-Quads or as TriG (one block per run of a
+    graph's lines). Lines keep their order, so the output is as stable as the input."""
+
+    def __init__(self, output: IO[bytes], trig: bool = False) -> None:
+        self.output, self.trig = output, trig
+        self._rest = b""
+        self._graph = b""
+        self._manifest = f"<{MANIFEST_GRAPH}>".encode()
+
+    def write(self, data: bytes) -> int:
+        lines = (self._rest + bytes(data)).split(b"\n")
+        self._rest = lines.pop()
+        self.output.write(b"".join(self._convert(lines)))
+        return len(data)
+
+    def flush(self) -> None:
+        self.output.flush()
+
+    def close(self) -> None:
+        """Write what is left: a last line without its newline, the last TriG block's end."""
+        tail = list(self._convert([self._rest] if self._rest.strip() else []))
+        if self.trig and self._graph:
+            tail.append(b"}\n")
+        self.output.write(b"".join(tail))
+        self._rest, self._graph = b"", b""
+
+    def _convert(self, lines: list[bytes]) -> Iterator[bytes]:
+        for line in lines:
+            body, _, graph = line.rstrip()[: -len(b" .")].rpartition(b" ")
+            if not body or graph == self._manifest:
+                continue
+            if not self.trig:
+                yield line + b"\n"
+                continue
+            if graph != self._graph:
+                yield (b"}\n" if self._graph else b"") + graph + b" {\n"
+                self._graph = graph
+            yield body + b" .\n"
 
 
 def _triples_result(data: bytes, ctype: str) -> ox.QueryTriples:
