@@ -76,3 +76,16 @@ def test_a_name_already_found_is_not_found_twice() -> None:
     rec = extract("深圳市高新投集团有限公司作为国有金融机构，发挥了重要作用。")
     assert [o.name for o in rec.organizations].count("深圳市高新投集团有限公司") == 1
     assert all(len(o.mentions) == 1 for o in rec.organizations)
+
+
+@pytest.mark.parametrize(
+    ("body", "org"),
+    [
+        ("市产业基金已投资星河微电子科技股份有限公司等12个项目。", "星河微电子科技股份有限公司"),
+        ("引导基金累计投资蓝海生物医药有限公司3000万元。", "蓝海生物医药有限公司"),
+    ],
+)
+def test_a_company_invested_in_starts_after_the_verb(body: str, org: str) -> None:
+    """投资 is inside many names (投资集团), so it ends a walk only after 已, 累计 …"""
+    found = names(extract(body).organizations)
+    assert org in found and not any(n.endswith(org) and n != org for n in found), found
