@@ -61,3 +61,13 @@ def test_the_amount_of_a_fund_is_exact_yuan() -> None:
     (rec,) = extract_text(HEAD + "设立生物医药产业基金，首期规模1.25亿元。" + TAIL)
     (fund,) = rec.funds
     assert fund.amount_cny == Decimal("125000000")
+
+
+def test_a_programme_inside_a_fund_name_is_not_a_second_fund() -> None:
+    """安居工程 is a programme suffix, but here it is part of the fund's name."""
+    assert funds("今年下达农村危房改造工程补助资金2.5亿元。") == {"农村危房改造工程补助资金": "2.5亿元"}
+
+
+def test_a_programme_and_its_money_is_a_fund() -> None:
+    found = funds("乡村教师培训计划资助金额约1200万元，覆盖教师3000人。")
+    assert found == {"乡村教师培训计划": "1200万元"}

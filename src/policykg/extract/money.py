@@ -168,8 +168,14 @@ def _funded_programmes(ctx: Context, funds: dict[str, Fund]) -> None:
             start = max(floor, max(ctx.norm.rfind(c, floor, m.start()) for c in CLAUSE_END) + 1)
         start = _skip_counters(ctx.norm, start, m.start())
         name = ctx.original(start, m.end())
+        if _inside_a_fund(funds, start, m.end()):
+            continue  # 安居工程 of 保障性安居工程补助资金: part of a fund's name, found already
         if len(name) >= 4 and name not in funds:
             funds[name] = Fund(name, amount.text, amount.value_cny, [Mention(name, start, m.end())])
+
+
+def _inside_a_fund(funds: dict[str, Fund], start: int, end: int) -> bool:
+    return any(m.start <= start and end <= m.end for f in funds.values() for m in f.mentions)
 
 
 def _suffix_len(name: str) -> int:
