@@ -246,7 +246,9 @@ def export(fmt: str, output: str, store_spec: str | None) -> None:
     from .build import export_store, open_atomic
 
     if output == "-":
-        export_store(store_spec, EXPORT_FORMATS[fmt], click.get_binary_stream("stdout"))
+        sys.stdout.flush()
+        export_store(store_spec, EXPORT_FORMATS[fmt], sys.stdout.buffer)
+        sys.stdout.buffer.flush()
     else:
         with open_atomic(Path(output)) as fh:
             export_store(store_spec, EXPORT_FORMATS[fmt], fh)
