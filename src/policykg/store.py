@@ -288,8 +288,8 @@ class Store:
     def export(
         self, fmt: ox.RdfFormat, output: IO[bytes], prefixes: Mapping[str, str] | None = None
     ) -> None:
-        """``dump`` written to ``output`` as it is made, in memory bounded by the shared
-        entities (not the graph): a 100,000-letter export is tens of GB."""
+        """``dump`` written to ``output`` as it is made, in memory that grows with the shared
+        entities, not with the graph: a 100,000-letter export is tens of GB."""
         raise NotImplementedError
 
     def quads(self) -> Iterator[ox.Quad]:
@@ -797,8 +797,9 @@ def export_oxigraph(
     N-Quads and TriG: Oxigraph's N-Quads dump, filtered line by line. Other formats hold
     one graph, the union: Oxigraph's CONSTRUCT would remember every triple it wrote (≈ 580
     bytes each: 70 GB at 100,000 letters), so the triples are streamed instead and only
-    those of shared entities, the ones letter graphs repeat, are remembered. Oxigraph's order
-    follows the encoded terms, so the same content always gives the same bytes.
+    those of shared entities, the ones letter graphs repeat, are remembered (as digests).
+    Oxigraph's order follows the encoded terms, so the same content always gives the same
+    bytes.
     """
     if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
         lines = GraphLines(output, trig=fmt == ox.RdfFormat.TRIG)
