@@ -143,7 +143,7 @@ def test_union_export_writes_each_triple_once():
         .encode(),
         [],
     )
-    triples = list(union_triples(store._store))  # type: ignore[attr-defined]
+    triples = list(union_triples(store.quads()))
     assert len(triples) == len(set(triples)) == 3
     for fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
         graph = ox.Store()

@@ -447,10 +447,7 @@ class LocalStore(Store):
         export_oxigraph(self._store, fmt, output, prefixes)
 
     def quads(self) -> Iterator[ox.Quad]:
-        manifest = ox.NamedNode(MANIFEST_GRAPH)
-        for quad in self._store.quads_for_pattern(None, None, None, None):
-            if quad.graph_name != manifest:
-                yield quad
+        return letter_quads(self._store)
 
     def sync(self) -> None:
         """Flush Oxigraph's write-ahead log into its tables: without it the next open
@@ -806,18 +803,23 @@ def export_oxigraph(
         store.dump(lines, format=ox.RdfFormat.N_QUADS)
         lines.close()
     else:
-        ox.serialize(union_triples(store), output, fmt, prefixes=dict(prefixes or {}))
+        ox.serialize(union_triples(letter_quads(store)), output, fmt, prefixes=dict(prefixes or {}))
 
 
-def union_triples(store: ox.Store) -> Iterator[ox.Triple]:
-    """Every triple of every letter graph once. Only a shared entity's triples (an agency,
-    a document: ``id/<kind>/<16 hex>``) can be in more than one letter graph, so only they
-    are remembered; everything else lives in one letter's graph (``id/<kind>/<record>/…``)."""
+def letter_quads(store: ox.Store) -> Iterator[ox.Quad]:
+    """Every quad of an Oxigraph store but the manifest's, as the store reads them."""
     manifest = ox.NamedNode(MANIFEST_GRAPH)
-    seen: set[bytes] = set()
     for quad in store.quads_for_pattern(None, None, None, None):
-        if quad.graph_name == manifest:
-            continue
+        if quad.graph_name != manifest:
+            yield quad
+
+
+def union_triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
+    """The triples of ``quads`` once each. Only a shared entity's triples (an agency, a
+    document: ``id/<kind>/<16 hex>``) can be in more than one letter graph, so only they
+    are remembered; everything else lives in one letter's graph (``id/<kind>/<record>/…``)."""
+    seen: set[bytes] = set()
+    for quad in quads:
         triple = quad.triple
         if _shared_entity(quad.subject):
             # a 128-bit digest of the triple, not the triple: about a third of the memory
