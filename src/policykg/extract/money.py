@@ -253,17 +253,15 @@ def _attached_amount(ctx: Context, start: int, end: int) -> Amount | None:
     bounds = _amount_bounds(ctx)
     # Amounts are found in text order and do not overlap, so the candidates of each loop
     # are a slice of them, found by bisection (else every amount is tried, in list order).
-    after = range(bisect_left(bounds[0], end), bisect_right(bounds[0], end + 4)) if bounds else range(len(amounts))
-    for i in after:
+    for i in _starting(bounds, len(amounts), end, end + 4):
         amount = amounts[i]
         if 0 <= amount.start - end <= 4 and not _CLAUSE_MARK.search(ctx.norm, end, amount.start):
             return amount
     link = _AMOUNT_LINK.match(ctx.norm, end, end + 16)
     if link is not None:  # 基金，首期规模150亿元 / 资金规模扩大至2.8万亿元 / 专项，安排经费2000万元
-        i = bisect_left(bounds[0], link.end()) if bounds else 0
-        for amount in amounts[i:] if bounds else amounts:
-            if 0 <= amount.start - link.end() <= 2:
-                return amount
+        for i in _starting(bounds, len(amounts), link.end(), link.end() + 2):
+            if 0 <= amounts[i].start - link.end() <= 2:
+                return amounts[i]
     lo = bisect_left(bounds[1], start - 6) if bounds else 0
     for i in range(bisect_right(bounds[1], start) - 1 if bounds else len(amounts) - 1, lo - 1, -1):
         amount = amounts[i]
@@ -287,6 +285,12 @@ _AMOUNT_LINK = re.compile(
 )
 _GAP_BEFORE = re.compile(r"[“\"的]?|设立|用于|的|建立|\s*")
 _GAP_BEFORE_SHORT = re.compile(r"(设立|用于|的|“|\")*")
+
+
+def _starting(bounds: tuple[list[int], list[int]] | None, count: int, lo: int, hi: int) -> range:
+    """Indices of the amounts that may start in [lo, hi]: found by bisection, or all
+    ``count`` of them when their bounds are not ascending."""
+    return range(bisect_left(bounds[0], lo), bisect_right(bounds[0], hi)) if bounds else range(count)
 
 
 def _amount_bounds(ctx: Context) -> tuple[list[int], list[int]] | None:
