@@ -496,7 +496,7 @@ def write_outputs(
     """Write graph.ttl, graph.trig and graph.html for the whole store; return the summary.
 
     The graph files are sorted Turtle / TriG up to ``SORTED_OUTPUT_MAX`` quads, and above
-    it Oxigraph's streamed output (the same triples; memory bounded, not sorted).
+    it Oxigraph's streamed output (the same triples, not sorted; see ``Store.export``).
 
     ``result`` is either a ``BuildReport`` (the store is already filled by ``ingest``) or an
     ``Extracted`` batch, written into the store first.
@@ -515,7 +515,7 @@ def write_outputs(
         turtle, trig = turtle_and_trig(store.dump(ox.RdfFormat.N_QUADS).decode("utf-8"))
         write_atomic(out_dir / "graph.ttl", turtle.encode("utf-8"))
         write_atomic(out_dir / "graph.trig", trig.encode("utf-8"))
-    else:  # streamed in Oxigraph's order: memory stays bounded
+    else:  # streamed in Oxigraph's order, not built in memory
         for name, fmt in (("graph.ttl", ox.RdfFormat.TURTLE), ("graph.trig", ox.RdfFormat.TRIG)):
             with open_atomic(out_dir / name) as fh:
                 store.export(fmt, fh, PREFIXES)
@@ -586,7 +586,7 @@ def summary_lines(report: BuildReport, out_dir: Path | None, store: Store) -> li
 
 def export_store(store_spec: str | None, fmt: str, output: IO[bytes]) -> None:
     """Write the store to ``output`` in ``fmt`` (turtle, nt, trig, nquads, json-ld), as it
-    is read: memory stays bounded however big the graph."""
+    is read: memory grows with the shared entities, not with the graph (``Store.export``)."""
     store = Store(store_spec)
     store.export(ox.RdfFormat.JSON_LD if fmt == "json-ld" else OX_FORMATS[fmt], output, PREFIXES)
 
