@@ -212,6 +212,44 @@ def test_build_killed_midway_recovers_completely(tmp_path):
     assert graphs(Store(str(store_dir))) == want
 
 
+@pytest.mark.slow
+def test_ctrl_c_stores_the_batch_being_written_and_a_rerun_completes(tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) ends the build
+    with 130 and one message, no worker tracebacks; a second Ctrl-C stops at once. Either
+    way what the manifest lists is complete, and the next build finishes the graph."""
+    corpus = _make_corpus(tmp_path, 300)
+    expected = Store("memory")
+    ingest([corpus], expected)
+    want = graphs(expected)
+    for presses in (1, 2):
+        store_dir = tmp_path / f"store{presses}"
+        cmd = [sys.executable, "-m", "policykg.cli", "build", str(corpus), "--no-output", "-j", "2",
+               "--store", str(store_dir)]  # fmt: skip
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
+        time.sleep(3.0)  # past start-up, into the batches
+        for _ in range(presses):
+            os.killpg(proc.pid, signal.SIGINT)
+            time.sleep(0.2)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 130, err
+        assert "Traceback" not in err
+        if presses == 1:
+            assert "Run the same command again to go on" in err
+        store = Store(str(store_dir))
+        for entry in store.manifest().values():
+            have = graphs_subset(store, entry.graphs)
+            assert all(have[g] == want[g] for g in entry.graphs), entry.key
+        stored = len(store.manifest())
+        store.close()
+        del store
+        assert stored < 300, "the build ended before the interrupt; make the corpus larger"
+    result = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    assert "0 failed" in result.stdout
+    assert graphs(Store(str(store_dir))) == want
+
+
 def graphs_subset(store: Store, names: list[str]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {g: set() for g in names}
     for g in names:

@@ -292,6 +292,16 @@ class Ingest:
                 self._writer.shutdown()
                 self._writer = None
 
+    @property
+    def writing(self) -> bool:
+        """Whether a batch is being written in the background."""
+        return self._writing is not None and not self._writing.done()
+
+    def stop(self) -> None:
+        """Wait for the batch being written and forget the queue (nothing of it is stored)."""
+        self._pending, self._removed, self._bytes = {}, set(), 0
+        self.flush()
+
     def _wait(self) -> None:
         """Wait for the batch being written, re-raising its error."""
         writing, self._writing = self._writing, None
@@ -405,20 +415,48 @@ def ingest(
     batch = Ingest(store, report, found)
     batch.drop_orphans()
     tasks = (FileTask(path, key, batch.known_hash(key)) for key, path in found.items())
-    for result in process_files(tasks, jobs):
-        _count(report, result)
-        if result.status in ("built", "empty"):
-            batch.add(result)
-        if on_result:
-            on_result(result)
-    if prune:
-        for key in sorted(set(batch.manifest) - set(found)):
-            batch.remove(key)
-    batch.flush()
+    results = process_files(tasks, jobs)
+    try:
+        for result in results:
+            _count(report, result)
+            if result.status in ("built", "empty"):
+                batch.add(result)
+            if on_result:
+                on_result(result)
+        if prune:
+            for key in sorted(set(batch.manifest) - set(found)):
+                batch.remove(key)
+        batch.flush()
+    except KeyboardInterrupt:
+        raise BuildInterrupted(report, batch, results.close) from None
     store.sync()
     report.stored_quads = manifest_quads(batch.manifest)
     report.seconds = time.perf_counter() - started
     return report
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a build. Letters already written stay; ``finish`` stops the extraction
+    workers and waits for the batch being written, and the letters after it are left for the
+    next build, which skips the stored ones. Leaving without ``finish`` is as safe as a kill:
+    nothing is in the manifest until it is completely stored."""
+
+    def __init__(self, report: BuildReport, batch: Ingest, stop_workers: Callable[[], None]) -> None:
+        super().__init__("build interrupted")
+        self.report = report
+        self._batch = batch
+        self._stop_workers = stop_workers
+
+    @property
+    def writing(self) -> bool:
+        """Whether a batch is still being written."""
+        return self._batch.writing
+
+    def finish(self) -> None:
+        """Stop the workers, wait for the batch being written and flush the store."""
+        self._stop_workers()
+        self._batch.stop()
+        self._batch.store.sync()
 
 
 def _count(report: BuildReport, result: FileResult) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -108,6 +111,7 @@ class _BuildProgress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @main.command()
@@ -133,7 +137,7 @@ def build(paths: tuple[str, ...], out_dir: str, store_spec: str | None, jobs: in
       policykg build data/letters -o out/
       policykg build data/letters --jobs 2 --prune --store .policykg/store
     """
-    from .build import ingest, summary_lines, write_outputs
+    from .build import BuildInterrupted, ingest, summary_lines, write_outputs
     from .pipeline import source_keys
     from .store import Store, StoreError
 
@@ -142,6 +146,9 @@ def build(paths: tuple[str, ...], out_dir: str, store_spec: str | None, jobs: in
         progress = _BuildProgress(sum(1 for _ in source_keys(paths)) if sys.stderr.isatty() else 0)
         try:
             report = ingest(paths, store, jobs=jobs, prune=prune, on_result=progress)
+        except BuildInterrupted as stop:
+            progress.close()
+            _stop_build(stop)
         finally:
             progress.close()
         if not report.read:
@@ -154,6 +161,30 @@ def build(paths: tuple[str, ...], out_dir: str, store_spec: str | None, jobs: in
         raise click.ClickException(str(exc)) from None
     for line in summary:
         click.echo(line)
+
+
+def _stop_build(stop) -> NoReturn:  # noqa: ANN001 — a build.BuildInterrupted
+    """Ctrl-C: keep the batch being written, then exit 130. A second Ctrl-C exits at once,
+    as safely as a kill: the next build re-does whatever was not completely stored."""
+    signal.signal(signal.SIGINT, _exit_at_once)
+    if stop.writing:
+        click.echo("interrupted: storing the batch being written (Ctrl-C again to stop at once)", err=True)
+    stop.finish()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # all is stored: nothing left to cut short
+    click.echo(
+        f"interrupted after {stop.report.read} files read; the letters written so far are stored. "
+        "Run the same command again to go on: stored letters are skipped.",
+        err=True,
+    )
+    sys.exit(130)
+
+
+def _exit_at_once(signum: int, frame: object) -> NoReturn:
+    """The second Ctrl-C: leave without waiting for the store's writer thread, which cannot
+    be cancelled. As safe as a kill: the next build re-does what was not completely stored."""
+    click.echo("stopped; the next build re-does the letters not completely stored", err=True)
+    sys.stderr.flush()
+    os._exit(130)
 
 
 @main.command()

@@ -15,8 +15,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import multiprocessing
+import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.pool import AsyncResult
@@ -221,7 +222,15 @@ def _chunks(tasks: Iterable[FileTask], size: int) -> Iterator[list[FileTask]]:
         yield chunk
 
 
-def process_files(tasks: Iterable[FileTask], jobs: int = 1, chunk: int = 8) -> Iterator[FileResult]:
+def _leave_interrupts_to_the_parent() -> None:
+    """Workers ignore Ctrl-C: the parent stops them, so one key press gives one message,
+    not a traceback per worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def process_files(
+    tasks: Iterable[FileTask], jobs: int = 1, chunk: int = 8
+) -> Generator[FileResult, None, None]:
     """``process_file`` over ``tasks`` on ``jobs`` processes, results in task order.
 
     Workers take ``chunk`` files at a time; at most a few chunks per worker are in flight,
@@ -233,7 +242,7 @@ def process_files(tasks: Iterable[FileTask], jobs: int = 1, chunk: int = 8) -> I
     ctx = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     )
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(jobs, initializer=_leave_interrupts_to_the_parent) as pool:
         pending: deque[AsyncResult[list[FileResult]]] = deque()
         for part in _chunks(tasks, chunk):
             pending.append(pool.apply_async(_process_chunk, (part,)))
