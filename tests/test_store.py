@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from _support import LETTERS
 
 from policykg.store import (
     MANIFEST_GRAPH,
@@ -21,6 +25,8 @@ from policykg.store import (
     union_triples,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
+POL = "https://w3id.org/policykg/ontology#"
 G1, G2 = "https://w3id.org/policykg/id/graph/a-0", "https://w3id.org/policykg/id/graph/b-0"
 
 
@@ -131,25 +137,43 @@ def test_graph_lines_whatever_the_chunks(chunk):
     assert len(parsed) == 3
 
 
-def test_union_export_writes_each_triple_once():
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_union_export_writes_each_triple_once(tmp_path, on_disk):
     """A shared entity's triples repeat in every letter graph naming it; the union has them
-    once, and a letter's own triples as they are."""
+    once (an entity with two classes too), and a letter's own triples as they are."""
     agency = "<https://w3id.org/policykg/id/agency/0123456789abcdef>"
-    label = f'{agency} <http://www.w3.org/2000/01/rdf-schema#label> "市财政局"@zh'
-    own = '<https://w3id.org/policykg/id/letter/{0}-0> <https://w3id.org/policykg/ontology#sentBy> ' + agency
-    store = Store("memory")
-    store.replace_graphs(
-        "".join(f"{t} <{g}> .\n" for g in (G1, G2) for t in (label, own.format(g[-3])))
-        .encode(),
-        [],
-    )
-    triples = list(union_triples(store.quads()))
-    assert len(triples) == len(set(triples)) == 3
+    shared = [
+        f'{agency} <http://www.w3.org/2000/01/rdf-schema#label> "市财政局"@zh',
+        f"{agency} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{POL}Agency>",
+    ]
+    own = "<https://w3id.org/policykg/id/letter/{0}-0> <" + POL + "sentBy> " + agency
+    second_class = f"{agency} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{POL}Organization>"
+    store = Store(str(tmp_path / "store") if on_disk else "memory")
+    data = "".join(f"{t} <{g}> .\n" for g in (G1, G2) for t in (*shared, own.format(g[-3])))
+    store.replace_graphs((data + f"{second_class} <{G2}> .\n").encode(), [])
+    triples = list(union_triples(store.ox, sorted_indexes=on_disk))  # type: ignore[arg-type]
+    assert len(triples) == len(set(triples)) == 5
     for fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
         graph = ox.Store()
         graph.load(store.dump(fmt, {"rdfs": "http://www.w3.org/2000/01/rdf-schema#"}), format=fmt)
-        assert len(graph) == 3
-    assert store.dump(ox.RdfFormat.N_TRIPLES).count(b"\n") == 3
+        assert len(graph) == 5
+    assert store.dump(ox.RdfFormat.N_TRIPLES).count(b"\n") == 5
+
+
+def test_union_of_a_built_corpus_is_its_triples_once_each(tmp_path):
+    """On real letter graphs (every shared entity typed, copies in many graphs), the
+    streamed union is exactly the set of the store's triples, none twice."""
+    from policykg.build import ingest
+
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "40", str(corpus), "--seed", "3"],
+                   check=True, capture_output=True)  # fmt: skip
+    store = Store(str(tmp_path / "store"))
+    ingest([corpus, LETTERS], store)
+    triples = list(union_triples(store.ox))  # type: ignore[arg-type]
+    assert len(triples) == len(set(triples))
+    assert set(triples) == {q.triple for q in store.quads()}
+    assert len(triples) < len(store)  # shared entities were repeated, and written once
 
 
 def test_dump_is_the_same_whatever_the_load_order(tmp_path):

@@ -624,7 +624,7 @@ def summary_lines(report: BuildReport, out_dir: Path | None, store: Store) -> li
 
 def export_store(store_spec: str | None, fmt: str, output: IO[bytes]) -> None:
     """Write the store to ``output`` in ``fmt`` (turtle, nt, trig, nquads, json-ld), as it
-    is read: memory grows with the shared entities, not with the graph (``Store.export``)."""
+    is read, in memory that does not grow with the graph (``Store.export``)."""
     store = Store(store_spec)
     store.export(ox.RdfFormat.JSON_LD if fmt == "json-ld" else OX_FORMATS[fmt], output, PREFIXES)
 

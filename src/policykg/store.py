@@ -26,7 +26,6 @@ Example::
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import urllib.error
@@ -47,6 +46,7 @@ XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 FILE_BASE = "https://w3id.org/policykg/id/file/"
 ID_BASE = "https://w3id.org/policykg/id/"  # ids.ID
 GRAPH_BASE = ID_BASE + "graph/"  # ids.graph_iri and MANIFEST_GRAPH
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 REMOTE_TIMEOUT = 300.0
 
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -288,8 +288,8 @@ class Store:
     def export(
         self, fmt: ox.RdfFormat, output: IO[bytes], prefixes: Mapping[str, str] | None = None
     ) -> None:
-        """``dump`` written to ``output`` as it is made, in memory that grows with the shared
-        entities, not with the graph: a 100,000-letter export is tens of GB."""
+        """``dump`` written to ``output`` as it is made, in memory that does not grow with
+        the graph (on disk): a 100,000-letter export is tens of GB."""
         raise NotImplementedError
 
     def quads(self) -> Iterator[ox.Quad]:
@@ -444,7 +444,7 @@ class LocalStore(Store):
     def export(
         self, fmt: ox.RdfFormat, output: IO[bytes], prefixes: Mapping[str, str] | None = None
     ) -> None:
-        export_oxigraph(self._store, fmt, output, prefixes)
+        export_oxigraph(self._store, fmt, output, prefixes, on_disk=self.spec != "memory")
 
     def quads(self) -> Iterator[ox.Quad]:
         return letter_quads(self._store)
@@ -583,7 +583,7 @@ class RemoteStore(Store):
         with the same content (the server's own order and writer are not)."""
         tmp = ox.Store()
         tmp.bulk_extend(self.quads())
-        export_oxigraph(tmp, fmt, output, prefixes)
+        export_oxigraph(tmp, fmt, output, prefixes, on_disk=False)
 
     def __len__(self) -> int:
         """Quads in policykg's letter graphs (not the manifest, nor the server's own graphs)."""
@@ -787,23 +787,27 @@ def _chunks(groups: list[tuple[int, list[str]]], size: int) -> Iterator[list[str
 
 
 def export_oxigraph(
-    store: ox.Store, fmt: ox.RdfFormat, output: IO[bytes], prefixes: Mapping[str, str] | None = None
+    store: ox.Store,
+    fmt: ox.RdfFormat,
+    output: IO[bytes],
+    prefixes: Mapping[str, str] | None = None,
+    on_disk: bool = True,
 ) -> None:
     """Write an Oxigraph store's letter graphs to ``output`` (the manifest left out).
 
     N-Quads and TriG: Oxigraph's N-Quads dump, filtered line by line. Other formats hold
     one graph, the union: Oxigraph's CONSTRUCT would remember every triple it wrote (≈ 580
-    bytes each: 70 GB at 100,000 letters), so the triples are streamed instead and only
-    those of shared entities, the ones letter graphs repeat, are remembered (as digests).
-    Oxigraph's order follows the encoded terms, so the same content always gives the same
-    bytes.
+    bytes each: 70 GB at 100,000 letters), so the triples are streamed instead, the shared
+    entities' copies collapsed as ``union_triples`` reads them (``on_disk``: the store's
+    indexes are sorted). Oxigraph's order follows the encoded terms, so the same content
+    always gives the same bytes.
     """
     if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
         lines = GraphLines(output, trig=fmt == ox.RdfFormat.TRIG)
         store.dump(lines, format=ox.RdfFormat.N_QUADS)
         lines.close()
     else:
-        ox.serialize(union_triples(letter_quads(store)), output, fmt, prefixes=dict(prefixes or {}))
+        ox.serialize(union_triples(store, on_disk), output, fmt, prefixes=dict(prefixes or {}))
 
 
 def letter_quads(store: ox.Store) -> Iterator[ox.Quad]:
@@ -814,26 +818,46 @@ def letter_quads(store: ox.Store) -> Iterator[ox.Quad]:
             yield quad
 
 
-def union_triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
-    """The triples of ``quads`` once each. Only a shared entity's triples (an agency, a
-    document: ``id/<kind>/<16 hex>``) can be in more than one letter graph, so only they
-    are remembered; everything else lives in one letter's graph (``id/<kind>/<record>/…``)."""
-    seen: set[bytes] = set()
-    for quad in quads:
-        triple = quad.triple
-        if _shared_entity(quad.subject):
-            # a 128-bit digest of the triple, not the triple: about a third of the memory
-            key = hashlib.blake2b(str(triple).encode(), digest_size=16).digest()
-            if key in seen:
-                continue
-            seen.add(key)
-        yield triple
+def union_triples(store: ox.Store, sorted_indexes: bool = True) -> Iterator[ox.Triple]:
+    """The letter graphs' triples once each, in memory that does not grow with the store.
+
+    Only a shared entity (an agency, a document: ``id/<kind>/<16 hex>``) can have triples
+    in more than one letter graph; everything else lives in one letter's graph
+    (``id/<kind>/<record>/…``) and is written as the store reads it. Shared entities are
+    found in the type index: on disk it lists each class's instances in key order, a
+    subject's copies side by side, so only the previous one need be kept (an in-memory
+    store's indexes are not sorted: ``sorted_indexes=False`` remembers the subjects, which
+    fit, as the store does). Each subject's triples are then read and collapsed. Every
+    shared entity has a type (``rdf.py`` gives one to each ``ids.iri`` node); one with
+    several is written under the least of them.
+    """
+    for quad in letter_quads(store):
+        if not _shared_entity(quad.subject):
+            yield quad.triple
+    manifest = ox.NamedNode(MANIFEST_GRAPH)
+    previous = None
+    done: set[tuple[ox.NamedNode, ox.NamedNode]] = set()
+    for typed in store.quads_for_pattern(None, RDF_TYPE, None, None):
+        key = (typed.subject, typed.object)
+        if key == previous or key in done or not _shared_entity(typed.subject):
+            continue
+        previous = key
+        if not sorted_indexes:
+            done.add(key)  # type: ignore[arg-type]
+        triples = dict.fromkeys(
+            q.triple
+            for q in store.quads_for_pattern(typed.subject, None, None, None)
+            if q.graph_name != manifest
+        )
+        classes = [t.object for t in triples if t.predicate == RDF_TYPE]
+        if min(classes, key=str) == typed.object:
+            yield from triples
 
 
 def _shared_entity(node: ox.NamedNode | ox.BlankNode | ox.Triple) -> bool:
     value = getattr(node, "value", "")
     if not value.startswith(ID_BASE):
-        return True  # not one of ours: remember it, to be safe
+        return False  # not one of ours: no letter graph repeats it
     key = value[len(ID_BASE) :].partition("/")[2]
     return len(key) == 16 and "/" not in key and "-" not in key
 
