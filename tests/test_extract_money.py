@@ -71,3 +71,30 @@ def test_a_programme_inside_a_fund_name_is_not_a_second_fund() -> None:
 def test_a_programme_and_its_money_is_a_fund() -> None:
     found = funds("乡村教师培训计划资助金额约1200万元，覆盖教师3000人。")
     assert found == {"乡村教师培训计划": "1200万元"}
+
+
+@pytest.mark.parametrize(
+    ("body", "fund", "amount"),
+    [
+        # a verb that says what the money is for is part of the name, not where it starts
+        ("今年省财政下达我市湿地资源提升补助资金3200万元。", "湿地资源提升补助资金", "3200万元"),
+        ("县里争取到废旧物资循环利用奖补资金680万元。", "废旧物资循环利用奖补资金", "680万元"),
+        # a verb that moves the money is not
+        ("市财政局下达配套资金900万元，用于校舍维修。", "配套资金", "900万元"),
+    ],
+)
+def test_a_purpose_verb_before_a_kind_of_money_belongs_to_the_name(body: str, fund: str, amount: str) -> None:
+    found = funds(body)
+    assert found.get(fund) == amount, found
+
+
+@pytest.mark.parametrize(
+    ("body", "fund", "amount"),
+    [
+        ("2022年，中央对地方转移支付安排9.7万亿元，比上年增长18%。", "中央对地方转移支付", "9.7万亿元"),
+        ("省对下转移支付达到1260亿元，重点向山区县倾斜。", "省对下转移支付", "1260亿元"),
+    ],
+)
+def test_a_transfer_between_levels_of_government_is_named_by_them(body: str, fund: str, amount: str) -> None:
+    found = funds(body)
+    assert found.get(fund) == amount, found

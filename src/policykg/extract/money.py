@@ -98,7 +98,9 @@ def extract_funds(ctx: Context) -> None:
         if after[:1] in _NOT_AFTER and after != "规模" or ctx.overlaps_claimed(m.start(), m.end()):
             continue
         end = m.end() + 1 if ctx.norm[m.end() : m.end() + 1] == "池" else m.end()
-        start = _quoted_start(ctx, m.start(), end) or _walk_name(ctx, m.start())
+        start = _quoted_start(ctx, m.start(), end) or _past_verbs(ctx, _walk_name(ctx, m.start()), m)
+        if m.group() == "转移支付" and (level := _TRANSFER_FROM.search(ctx.norm, max(ctx.start, start - 8), start)):
+            start = level.start()  # 中央对地方转移支付: the 对 of a transfer between levels
         counted = _skip_counters(ctx.norm, start, m.start())
         if counted != start and ctx.norm[counted - 1] in "家只支个":
             continue  # 400多家创投基金: a count of funds of a kind, not one fund
@@ -245,6 +247,30 @@ def _walk_name(ctx: Context, pos: int) -> int:
         hi = at - 1
     # a leading level word stays (市级产业专项资金), a leading year/number does not
     return verb
+
+
+# A transfer between levels of government, named by them (中央对地方, 省对下, 市对区县).
+_TRANSFER_FROM = re.compile(r"(?:中央|省级?|市级?|县级?)(?:财政)?对$")
+# Verbs that say what a kind of money is for, so may sit inside its name (黑土地保护利用
+# 补助资金); verbs that move money (下达, 安排, 拨付 …) take it as their object instead.
+_PURPOSE_VERBS = frozenset({"利用", "提升", "改建", "新建", "维护", "培育", "引进", "开放", "强化",
+                            "增强", "完善", "打造", "规范", "运用", "缓解", "化解"})  # fmt: skip
+
+
+def _past_verbs(ctx: Context, start: int, suffix: re.Match[str]) -> int:
+    """Walk on past a purpose verb that stopped the walk right at a bare kind of money:
+    the name would otherwise be only 补助资金. A name with a word of its own before the
+    suffix (推进乡村振兴补助资金) keeps the verb out, as does a verb that moves money
+    (财政厅下达配套资金)."""
+    if start != suffix.start() or not suffix.group().startswith(_GENERIC_KINDS):
+        return start
+    verb_starts = ctx.memo("verb_starts", lambda: {e: b for b, e in ctx.words["verb"]})
+    floor = max(ctx.start, suffix.start() - 24)
+    while start in verb_starts and verb_starts[start] > floor:
+        if ctx.norm[verb_starts[start] : start] not in _PURPOSE_VERBS:
+            break
+        start = _walk_name(ctx, verb_starts[start])
+    return start
 
 
 def _attached_amount(ctx: Context, start: int, end: int) -> Amount | None:
